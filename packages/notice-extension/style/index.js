@@ -1,0 +1,1 @@
+import '@ltilab/notice/style/index.js';
