@@ -41,7 +41,11 @@ export default tseslint.config(
       curly: ['error', 'all'],
       eqeqeq: 'error',
       'prefer-arrow-callback': 'error',
-      quotes: ['error', 'single', { avoidEscape: true, allowTemplateLiterals: false }]
+      quotes: [
+        'error',
+        'single',
+        { avoidEscape: true, allowTemplateLiterals: false }
+      ]
     }
   },
   prettier

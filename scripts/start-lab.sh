@@ -20,5 +20,5 @@ exec .venv/bin/jupyter lab \
   --ServerApp.port="$port" \
   --ServerApp.root_dir="$course" \
   --ContentsManager.allow_hidden=True \
-  --ServerApp.allow_hidden=True \
+  $([ "$(id -u)" -eq 0 ] && echo --allow-root) \
   "$@"

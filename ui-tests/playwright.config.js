@@ -9,7 +9,8 @@ const path = require('path');
 const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
 
 const serverRoot =
-  process.env.JUPYTERLAB_GALATA_ROOT_DIR ?? path.join(__dirname, '.cache', 'server-root');
+  process.env.JUPYTERLAB_GALATA_ROOT_DIR ??
+  path.join(__dirname, '.cache', 'server-root');
 fs.mkdirSync(serverRoot, { recursive: true });
 process.env.JUPYTERLAB_GALATA_ROOT_DIR = serverRoot;
 
@@ -20,6 +21,9 @@ module.exports = {
   reporter: [['list'], ['html', { open: 'never' }]],
   use: {
     ...baseConfig.use,
+    // Video needs Playwright's own ffmpeg download, which is not reachable;
+    // traces on retry carry screenshots and DOM snapshots instead.
+    video: 'off',
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       args: [

@@ -16,3 +16,15 @@ LABEXTENSIONS = ("@ltilab/notice-extension",)
 def _jupyter_labextension_paths() -> list[dict[str, str]]:
     """Where `jupyter labextension develop` finds the built labextensions."""
     return [{"src": f"labextensions/{name}", "dest": name} for name in LABEXTENSIONS]
+
+
+def _jupyter_server_extension_points() -> list[dict[str, str]]:
+    """The Jupyter server extension of this wheel (submissions)."""
+    return [{"module": "ltilab"}]
+
+
+def _load_jupyter_server_extension(server_app) -> None:
+    """Load ltilab's server side: delegates to :mod:`ltilab.submit`."""
+    from .submit import _load_jupyter_server_extension as load_submit
+
+    load_submit(server_app)

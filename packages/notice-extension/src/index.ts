@@ -87,11 +87,9 @@ const managerPlugin: JupyterFrontEndPlugin<INoticeManager> = {
       manager.pollInterval = config.pollMs;
     };
 
-    const start = () => {
-      if (app.serviceManager.serverSettings) {
-        manager.start();
-      }
-    };
+    // Poll only once every plugin is active: a notice must not be announced
+    // (and remembered as announced) before the banner listens for it.
+    const start = () => void app.restored.then(() => manager.start());
 
     if (settingRegistry) {
       settingRegistry
@@ -110,10 +108,12 @@ const managerPlugin: JupyterFrontEndPlugin<INoticeManager> = {
                 settings.user as Partial<INoticeConfig>
               )
             );
-            void manager.refresh();
           };
           update();
-          settings.changed.connect(update);
+          settings.changed.connect(() => {
+            update();
+            void manager.refresh();
+          });
         })
         .catch(reason => {
           console.error('ltilab-notice: cannot load settings', reason);
@@ -251,7 +251,12 @@ namespace Private {
   export function notify(notice: INotice, prefix: string): void {
     const summary = notice.body
       .split('\n')
-      .map(line => line.replace(/^[#>*\-\s]+/, '').trim())
+      .map(line =>
+        line
+          .replace(/^[#>*\-\s]+/, '')
+          .replace(/\*\*|__|~~|`/g, '')
+          .trim()
+      )
       .filter(Boolean)
       .join(' ');
     const message = `${prefix}: ${summary}`;
@@ -263,4 +268,7 @@ namespace Private {
   }
 }
 
-export default [managerPlugin, bannerPlugin] as JupyterFrontEndPlugin<unknown>[];
+export default [
+  managerPlugin,
+  bannerPlugin
+] as JupyterFrontEndPlugin<unknown>[];

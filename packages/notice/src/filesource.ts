@@ -47,12 +47,12 @@ export class FileNoticeSource implements INoticeSource {
     if (!path) {
       return [];
     }
-    const url =
-      URLExt.join(
-        this._serverSettings.baseUrl,
-        'files',
-        URLExt.encodeParts(path)
-      ) + `?_=${Date.now()}`;
+    // makeRequest adds a cache-busting query to no-store GETs.
+    const url = URLExt.join(
+      this._serverSettings.baseUrl,
+      'files',
+      URLExt.encodeParts(path)
+    );
     let response: Response;
     try {
       response = await ServerConnection.makeRequest(

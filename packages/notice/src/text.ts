@@ -15,7 +15,11 @@ export const MAX_NOTICE_BYTES = 64 * 1024;
  * The result of decoding a notice file's bytes.
  */
 export type DecodedNotice =
-  | { readonly binary: false; readonly text: string; readonly truncated: boolean }
+  | {
+      readonly binary: false;
+      readonly text: string;
+      readonly truncated: boolean;
+    }
   | { readonly binary: true };
 
 /**

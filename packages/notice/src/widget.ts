@@ -45,6 +45,12 @@ export class NoticeBanner extends Widget {
     this._list.setAttribute('aria-relevant', 'additions text');
     this.node.appendChild(this._list);
     this._manager.changed.connect(this._update, this);
+    if (typeof ResizeObserver !== 'undefined') {
+      // Markdown renders asynchronously and text re-wraps when the window
+      // resizes: follow the list's real height whenever it changes.
+      this._resizeObserver = new ResizeObserver(() => this._fit());
+      this._resizeObserver.observe(this._list);
+    }
     this._update();
   }
 
@@ -84,6 +90,7 @@ export class NoticeBanner extends Widget {
       return;
     }
     this._manager.changed.disconnect(this._update, this);
+    this._resizeObserver?.disconnect();
     super.dispose();
   }
 
@@ -91,6 +98,17 @@ export class NoticeBanner extends Widget {
     super.onAfterAttach(msg);
     this.node.addEventListener('keydown', this);
     this.node.addEventListener('click', this);
+    this._fit();
+  }
+
+  protected onAfterShow(msg: Message): void {
+    super.onAfterShow(msg);
+    this._fit();
+  }
+
+  protected onResize(msg: Widget.ResizeMessage): void {
+    super.onResize(msg);
+    this._fit();
   }
 
   protected onBeforeDetach(msg: Message): void {
@@ -156,6 +174,31 @@ export class NoticeBanner extends Widget {
     }
     this.toggleClass('jp-mod-empty', notices.length === 0);
     this.setHidden(notices.length === 0);
+    this._fit();
+  }
+
+  /**
+   * Size the banner to its content.
+   *
+   * #### Notes
+   * JupyterLab's header and top areas are Lumino box panels: they size a
+   * child from its CSS min and max height, never from its content. So the
+   * banner pins both to the list's height (capped, then it scrolls) and asks
+   * its parent to lay out again.
+   */
+  private _fit(): void {
+    if (!this.isAttached || this.isHidden) {
+      return;
+    }
+    const cap = Math.round(window.innerHeight * 0.4);
+    const height = Math.min(this._list.offsetHeight, cap);
+    if (height === this._height) {
+      return;
+    }
+    this._height = height;
+    this.node.style.minHeight = `${height}px`;
+    this.node.style.maxHeight = `${height}px`;
+    this.parent?.fit();
   }
 
   private _createItem(notice: INotice): HTMLElement {
@@ -205,10 +248,12 @@ export class NoticeBanner extends Widget {
     return item;
   }
 
+  private _height = -1;
   private _items = new Map<string, HTMLElement>();
   private _list: HTMLElement;
   private _manager: INoticeManager;
   private _renderer: NoticeBanner.IRenderer;
+  private _resizeObserver: ResizeObserver | null = null;
   private _trans: TranslationBundle;
 }
 
@@ -321,7 +366,10 @@ export namespace NoticeBanner {
 }
 
 namespace Private {
-  export function levelLabel(notice: INotice, trans: TranslationBundle): string {
+  export function levelLabel(
+    notice: INotice,
+    trans: TranslationBundle
+  ): string {
     switch (notice.level) {
       case 'error':
         return trans.__('Error:');

@@ -3,10 +3,15 @@
  * Distributed under the terms of the BSD-3-Clause License.
  */
 
-import { DEFAULT_NOTICE_CONFIG, readPageConfig, resolveNoticeConfig } from '../src';
+import {
+  DEFAULT_NOTICE_CONFIG,
+  readPageConfig,
+  resolveNoticeConfig
+} from '../src';
 
 describe('@ltilab/notice config', () => {
-  const options = (values: Record<string, unknown>) => (name: string) => values[name];
+  const options = (values: Record<string, unknown>) => (name: string) =>
+    values[name];
 
   it("should keep jnotice's defaults", () => {
     expect(DEFAULT_NOTICE_CONFIG).toEqual({
@@ -30,13 +35,17 @@ describe('@ltilab/notice config', () => {
       path: 'a.txt'
     });
     expect(
-      readPageConfig(options({ 'jnotice.stickyPath': 's.txt', 'jnotice.pollMs': '5000' }))
+      readPageConfig(
+        options({ 'jnotice.stickyPath': 's.txt', 'jnotice.pollMs': '5000' })
+      )
     ).toEqual({ stickyPath: 's.txt', pollMs: 5000 });
   });
 
   it('should ignore malformed values', () => {
     expect(readPageConfig(options({ jnotice: '{broken' }))).toEqual({});
-    expect(readPageConfig(options({ jnotice: { path: 3, pollMs: 'soon' } }))).toEqual({});
+    expect(
+      readPageConfig(options({ jnotice: { path: 3, pollMs: 'soon' } }))
+    ).toEqual({});
     expect(readPageConfig(options({ jnotice: { pollMs: -5 } }))).toEqual({});
   });
 
@@ -47,6 +56,10 @@ describe('@ltilab/notice config', () => {
         { path: 'hub.txt', pollMs: 30000 },
         { pollMs: 10000 }
       )
-    ).toEqual({ path: 'hub.txt', stickyPath: '.jnotice.sticky.txt', pollMs: 10000 });
+    ).toEqual({
+      path: 'hub.txt',
+      stickyPath: '.jnotice.sticky.txt',
+      pollMs: 10000
+    });
   });
 });

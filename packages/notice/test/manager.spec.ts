@@ -23,7 +23,10 @@ class ScriptedSource implements INoticeSource {
     public report: ReadonlyArray<INoticeContent> | null = []
   ) {}
   fetches = 0;
-  readonly changed: Signal<INoticeSource, void> = new Signal<INoticeSource, void>(this);
+  readonly changed: Signal<INoticeSource, void> = new Signal<
+    INoticeSource,
+    void
+  >(this);
   fetch(): Promise<ReadonlyArray<INoticeContent> | null> {
     this.fetches++;
     return Promise.resolve(this.report);
@@ -114,7 +117,9 @@ describe('@ltilab/notice NoticeManager', () => {
       id: 'broken',
       fetch: () => Promise.reject(new Error('boom'))
     };
-    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const warn = jest
+      .spyOn(console, 'warn')
+      .mockImplementation(() => undefined);
     manager.addSource(broken);
     manager.addSource(new ScriptedSource('ok', [normal('fine')]));
     await manager.refresh();

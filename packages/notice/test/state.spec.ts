@@ -11,27 +11,48 @@ describe('@ltilab/notice NoticeStateStore', () => {
   });
 
   it('should remember dismissals across instances (a reload)', () => {
-    const first = new NoticeStateStore({ key: 'k', storage: window.localStorage });
+    const first = new NoticeStateStore({
+      key: 'k',
+      storage: window.localStorage
+    });
     first.dismiss('file:normal:abc');
     first.dispose();
-    const second = new NoticeStateStore({ key: 'k', storage: window.localStorage });
+    const second = new NoticeStateStore({
+      key: 'k',
+      storage: window.localStorage
+    });
     expect(second.isDismissed('file:normal:abc')).toBe(true);
     expect(second.isDismissed('file:normal:def')).toBe(false);
   });
 
   it('should keep separate state per key (per user server)', () => {
-    const a = new NoticeStateStore({ key: '/user/a/', storage: window.localStorage });
-    const b = new NoticeStateStore({ key: '/user/b/', storage: window.localStorage });
+    const a = new NoticeStateStore({
+      key: '/user/a/',
+      storage: window.localStorage
+    });
+    const b = new NoticeStateStore({
+      key: '/user/b/',
+      storage: window.localStorage
+    });
     a.dismiss('n1');
     expect(b.isDismissed('n1')).toBe(false);
   });
 
   it("should not lose another tab's dismissal when writing", () => {
-    const tab1 = new NoticeStateStore({ key: 'k', storage: window.localStorage });
-    const tab2 = new NoticeStateStore({ key: 'k', storage: window.localStorage });
+    const tab1 = new NoticeStateStore({
+      key: 'k',
+      storage: window.localStorage
+    });
+    const tab2 = new NoticeStateStore({
+      key: 'k',
+      storage: window.localStorage
+    });
     tab1.dismiss('one');
     tab2.dismiss('two');
-    const reloaded = new NoticeStateStore({ key: 'k', storage: window.localStorage });
+    const reloaded = new NoticeStateStore({
+      key: 'k',
+      storage: window.localStorage
+    });
     expect(reloaded.dismissed).toEqual(['one', 'two']);
   });
 
@@ -43,7 +64,10 @@ describe('@ltilab/notice NoticeStateStore', () => {
     });
     const changed = jest.fn();
     store.changed.connect(changed);
-    window.localStorage.setItem('k', JSON.stringify({ dismissed: ['x'], announced: [] }));
+    window.localStorage.setItem(
+      'k',
+      JSON.stringify({ dismissed: ['x'], announced: [] })
+    );
     window.dispatchEvent(new StorageEvent('storage', { key: 'k' }));
     expect(changed).toHaveBeenCalledTimes(1);
     expect(store.isDismissed('x')).toBe(true);
@@ -56,12 +80,18 @@ describe('@ltilab/notice NoticeStateStore', () => {
 
   it('should tolerate corrupt stored state', () => {
     window.localStorage.setItem('k', '{not json');
-    const store = new NoticeStateStore({ key: 'k', storage: window.localStorage });
+    const store = new NoticeStateStore({
+      key: 'k',
+      storage: window.localStorage
+    });
     expect(store.dismissed).toEqual([]);
-    window.localStorage.setItem('k', JSON.stringify({ dismissed: [1, 'ok', null] }));
-    expect(new NoticeStateStore({ key: 'k', storage: window.localStorage }).dismissed).toEqual(
-      ['ok']
+    window.localStorage.setItem(
+      'k',
+      JSON.stringify({ dismissed: [1, 'ok', null] })
     );
+    expect(
+      new NoticeStateStore({ key: 'k', storage: window.localStorage }).dismissed
+    ).toEqual(['ok']);
   });
 
   it('should forget the oldest ids beyond its limit', () => {

@@ -16,7 +16,9 @@ const encode = (text: string) => new TextEncoder().encode(text);
 describe('@ltilab/notice text', () => {
   describe('decodeNoticeBytes', () => {
     it('should decode UTF-8 text, Japanese included', () => {
-      const result = decodeNoticeBytes(encode('提出期限は金曜です\nDue Friday'));
+      const result = decodeNoticeBytes(
+        encode('提出期限は金曜です\nDue Friday')
+      );
       expect(result).toEqual({
         binary: false,
         text: '提出期限は金曜です\nDue Friday',
@@ -30,7 +32,9 @@ describe('@ltilab/notice text', () => {
     });
 
     it('should cut a large file at the limit and say so', () => {
-      const result = decodeNoticeBytes(encode('x'.repeat(MAX_NOTICE_BYTES + 10)));
+      const result = decodeNoticeBytes(
+        encode('x'.repeat(MAX_NOTICE_BYTES + 10))
+      );
       expect(result.binary).toBe(false);
       if (!result.binary) {
         expect(result.truncated).toBe(true);
@@ -53,7 +57,9 @@ describe('@ltilab/notice text', () => {
     });
 
     it('should refuse invalid UTF-8 as binary', () => {
-      expect(decodeNoticeBytes(new Uint8Array([0x41, 0xff, 0xfe, 0x41]))).toEqual({
+      expect(
+        decodeNoticeBytes(new Uint8Array([0x41, 0xff, 0xfe, 0x41]))
+      ).toEqual({
         binary: true
       });
     });
@@ -71,7 +77,10 @@ describe('@ltilab/notice text', () => {
     });
 
     it('should read the level from front matter and strip it', () => {
-      const parsed = parseNoticeText('---\nlevel: error\n---\nServer down', 'normal');
+      const parsed = parseNoticeText(
+        '---\nlevel: error\n---\nServer down',
+        'normal'
+      );
       expect(parsed).toMatchObject({ level: 'error', body: 'Server down' });
       expect(
         parseNoticeText('---\r\nlevel: WARN\r\n---\r\nx', 'normal')?.level
@@ -79,15 +88,15 @@ describe('@ltilab/notice text', () => {
     });
 
     it('should ignore an unknown level', () => {
-      expect(parseNoticeText('---\nlevel: panic\n---\nx', 'normal')?.level).toBe(
-        'info'
-      );
+      expect(
+        parseNoticeText('---\nlevel: panic\n---\nx', 'normal')?.level
+      ).toBe('info');
     });
 
     it('should keep line breaks and strip trailing spaces', () => {
-      expect(parseNoticeText('line one   \r\nline two\n\n', 'normal')?.body).toBe(
-        'line one\nline two'
-      );
+      expect(
+        parseNoticeText('line one   \r\nline two\n\n', 'normal')?.body
+      ).toBe('line one\nline two');
     });
 
     it('should report blank text as no notice', () => {

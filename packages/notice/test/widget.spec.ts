@@ -29,7 +29,10 @@ class FixedSource implements INoticeSource {
   }
 }
 
-const content = (body: string, extra: Partial<INoticeContent> = {}): INoticeContent => ({
+const content = (
+  body: string,
+  extra: Partial<INoticeContent> = {}
+): INoticeContent => ({
   kind: 'normal',
   level: 'info',
   body,
@@ -62,7 +65,9 @@ describe('@ltilab/notice NoticeBanner', () => {
   });
 
   const items = () =>
-    Array.from(banner.node.querySelectorAll<HTMLElement>('.jp-LtilabNotice-item'));
+    Array.from(
+      banner.node.querySelectorAll<HTMLElement>('.jp-LtilabNotice-item')
+    );
   const settle = () => new Promise(resolve => setTimeout(resolve, 0));
 
   it('should be hidden and take no space while empty', async () => {
@@ -75,7 +80,9 @@ describe('@ltilab/notice NoticeBanner', () => {
     expect(banner.node.getAttribute('role')).toBe('region');
     expect(banner.node.getAttribute('aria-label')).toBe('Course notices');
     expect(
-      banner.node.querySelector('.jp-LtilabNotice-list')?.getAttribute('aria-live')
+      banner.node
+        .querySelector('.jp-LtilabNotice-list')
+        ?.getAttribute('aria-live')
     ).toBe('polite');
   });
 
@@ -114,7 +121,9 @@ describe('@ltilab/notice NoticeBanner', () => {
   });
 
   it('should open links in a new tab without an opener', async () => {
-    source.report = [content('[course](https://lms.example.edu/course/view.php?id=57)')];
+    source.report = [
+      content('[course](https://lms.example.edu/course/view.php?id=57)')
+    ];
     await manager.refresh();
     await settle();
     const link = banner.node.querySelector('a')!;
@@ -131,7 +140,9 @@ describe('@ltilab/notice NoticeBanner', () => {
     const [first, second] = items();
     expect(first.classList).toContain('jp-mod-error');
     expect(first.querySelector('.jp-LtilabNotice-dismiss')).toBeNull();
-    expect(first.querySelector('.jp-LtilabNotice-level')?.textContent).toBe('Error:');
+    expect(first.querySelector('.jp-LtilabNotice-level')?.textContent).toBe(
+      'Error:'
+    );
     expect(second.classList).toContain('jp-mod-warning');
     expect(second.querySelector('.jp-LtilabNotice-dismiss')).not.toBeNull();
   });
@@ -139,9 +150,9 @@ describe('@ltilab/notice NoticeBanner', () => {
   it('should show a marker on a cut notice', async () => {
     source.report = [content('long', { truncated: true })];
     await manager.refresh();
-    expect(banner.node.querySelector('.jp-LtilabNotice-truncated')?.textContent).toMatch(
-      /64 KiB/
-    );
+    expect(
+      banner.node.querySelector('.jp-LtilabNotice-truncated')?.textContent
+    ).toMatch(/64 KiB/);
   });
 
   it('should dismiss with the button and with Escape, moving focus within the banner', async () => {
@@ -152,9 +163,13 @@ describe('@ltilab/notice NoticeBanner', () => {
       expect.stringContaining('two'),
       expect.stringContaining('three')
     ]);
-    const button = items()[0].querySelector<HTMLElement>('.jp-LtilabNotice-dismiss')!;
+    const button = items()[0].querySelector<HTMLElement>(
+      '.jp-LtilabNotice-dismiss'
+    )!;
     button.focus();
-    button.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    button.dispatchEvent(
+      new KeyboardEvent('keydown', { key: 'Escape', bubbles: true })
+    );
     expect(items().length).toBe(1);
     expect(document.activeElement).toBe(
       items()[0].querySelector('.jp-LtilabNotice-dismiss')
