@@ -58,6 +58,7 @@ lint: setup
 
 typecheck: setup
 	npx tsc -b
+	npx tsc -p hub-runtime --noEmit
 
 unit: setup
 	npx lerna run test --stream --concurrency 1

@@ -57,12 +57,16 @@ if [ "$(cat "$req_stamp" 2>/dev/null)" != "$req_sum" ]; then
   echo "$req_sum" > "$req_stamp"
 fi
 
-# npm packages, exactly as the lockfile says. Browsers come from Debian.
+# npm packages at the versions the lockfile pins. Browsers come from Debian.
+# `npm install` rather than `npm ci`: the registry lacks some platforms'
+# optional binaries (rspack's darwin and windows builds), which npm leaves out
+# of the lockfile and `npm ci` then refuses as "out of sync".
 lock_stamp=node_modules/.package-lock.sha
-lock_sum=$(sha256sum package-lock.json | cut -d' ' -f1)
+lock_sum=$(sha256sum package-lock.json package.json */package.json packages/*/package.json | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$lock_stamp" 2>/dev/null)" != "$lock_sum" ]; then
-  log "npm ci"
-  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+  log "npm install (lockfile versions)"
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund --prefer-offline --loglevel=error
+  lock_sum=$(sha256sum package-lock.json package.json */package.json packages/*/package.json | sha256sum | cut -d' ' -f1)
   echo "$lock_sum" > "$lock_stamp"
 fi
 log "ready"

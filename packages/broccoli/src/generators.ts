@@ -1,0 +1,360 @@
+/*
+ * Copyright (c) ltilab developers.
+ * Distributed under the terms of the BSD-3-Clause License.
+ */
+
+import * as Blockly from 'blockly';
+import {
+  colourBlend,
+  colourPicker,
+  colourRandom,
+  colourRgb,
+  installAllBlocks
+} from '@blockly/field-colour';
+import {
+  JavascriptGenerator,
+  javascriptGenerator,
+  Order as JavascriptOrder
+} from 'blockly/javascript';
+import { LuaGenerator, luaGenerator, Order as LuaOrder } from 'blockly/lua';
+import {
+  PythonGenerator,
+  pythonGenerator,
+  Order as PythonOrder
+} from 'blockly/python';
+
+import { originalBlockType } from './placeholder';
+
+/**
+ * What a code generator of this package adds to Blockly's `CodeGenerator`.
+ */
+export interface IBlockGenerator {
+  /**
+   * The language key, as matched against a kernelspec's `language`.
+   */
+  readonly language: string;
+
+  /**
+   * The enabled blocks that had no generator function during the last
+   * `workspaceToCode` or `blockToCode` calls, since `resetMissing()`.
+   */
+  readonly missingBlocks: ReadonlyArray<Blockly.Block>;
+
+  /**
+   * Forget the blocks recorded in `missingBlocks`.
+   */
+  resetMissing(): void;
+}
+
+/**
+ * A generator that is both Blockly's `CodeGenerator` and an `IBlockGenerator`.
+ */
+export type LtilabGenerator = Blockly.CodeGenerator & IBlockGenerator;
+
+/**
+ * A Python generator with its own `forBlock` table.
+ *
+ * #### Notes
+ * Blockly's stock block generators (and the colour blocks of
+ * `@blockly/field-colour`) are copied onto this instance at construction, so
+ * functions registered on it stay on it: Blockly's exported `pythonGenerator`
+ * and every other instance are left alone.
+ *
+ * A block whose type has no generator function does not throw: it becomes
+ * `pass` plus a comment (statements) or `None` (values), and is recorded in
+ * `missingBlocks`.
+ */
+export class LtilabPythonGenerator
+  extends PythonGenerator
+  implements IBlockGenerator
+{
+  /**
+   * Construct a new generator.
+   */
+  constructor() {
+    super();
+    // The stock module adds these after constructing its singleton, as the
+    // generated code imports `math` and `random`.
+    this.addReservedWords('math,random,Number');
+    Private.copyForBlock(this, pythonGenerator);
+    Private.installColour(this, {
+      [colourPicker.BLOCK_NAME]: colourPicker.toPython,
+      [colourRandom.BLOCK_NAME]: colourRandom.toPython,
+      [colourRgb.BLOCK_NAME]: colourRgb.toPython,
+      [colourBlend.BLOCK_NAME]: colourBlend.toPython
+    });
+  }
+
+  readonly language = 'python';
+
+  get missingBlocks(): ReadonlyArray<Blockly.Block> {
+    return this._missing;
+  }
+
+  resetMissing(): void {
+    this._missing = [];
+  }
+
+  blockToCode(
+    block: Blockly.Block | null,
+    opt_thisOnly?: boolean
+  ): string | [string, number] {
+    if (Private.isMissing(this, block)) {
+      this._missing.push(block);
+      return Private.missingCode(this, block, opt_thisOnly, {
+        statement: comment => `pass  # ${comment}\n`,
+        value: ['None', PythonOrder.ATOMIC]
+      });
+    }
+    return super.blockToCode(block, opt_thisOnly);
+  }
+
+  private _missing: Blockly.Block[] = [];
+}
+
+/**
+ * A JavaScript generator with its own `forBlock` table.
+ *
+ * #### Notes
+ * See `LtilabPythonGenerator`; a block without a generator becomes a comment
+ * (statements) or `null` (values).
+ */
+export class LtilabJavascriptGenerator
+  extends JavascriptGenerator
+  implements IBlockGenerator
+{
+  /**
+   * Construct a new generator.
+   */
+  constructor() {
+    super();
+    // The colour blocks' generated code calls `Math`.
+    this.addReservedWords('Math');
+    Private.copyForBlock(this, javascriptGenerator);
+    Private.installColour(this, {
+      [colourPicker.BLOCK_NAME]: colourPicker.toJavascript,
+      [colourRandom.BLOCK_NAME]: colourRandom.toJavascript,
+      [colourRgb.BLOCK_NAME]: colourRgb.toJavascript,
+      [colourBlend.BLOCK_NAME]: colourBlend.toJavascript
+    });
+  }
+
+  readonly language = 'javascript';
+
+  get missingBlocks(): ReadonlyArray<Blockly.Block> {
+    return this._missing;
+  }
+
+  resetMissing(): void {
+    this._missing = [];
+  }
+
+  blockToCode(
+    block: Blockly.Block | null,
+    opt_thisOnly?: boolean
+  ): string | [string, number] {
+    if (Private.isMissing(this, block)) {
+      this._missing.push(block);
+      return Private.missingCode(this, block, opt_thisOnly, {
+        statement: comment => `// ${comment}\n`,
+        value: ['null', JavascriptOrder.ATOMIC]
+      });
+    }
+    return super.blockToCode(block, opt_thisOnly);
+  }
+
+  private _missing: Blockly.Block[] = [];
+}
+
+/**
+ * A Lua generator with its own `forBlock` table.
+ *
+ * #### Notes
+ * See `LtilabPythonGenerator`; a block without a generator becomes a comment
+ * (statements) or `nil` (values).
+ */
+export class LtilabLuaGenerator
+  extends LuaGenerator
+  implements IBlockGenerator
+{
+  /**
+   * Construct a new generator.
+   */
+  constructor() {
+    super();
+    Private.copyForBlock(this, luaGenerator);
+    Private.installColour(this, {
+      [colourPicker.BLOCK_NAME]: colourPicker.toLua,
+      [colourRandom.BLOCK_NAME]: colourRandom.toLua,
+      [colourRgb.BLOCK_NAME]: colourRgb.toLua,
+      [colourBlend.BLOCK_NAME]: colourBlend.toLua
+    });
+  }
+
+  readonly language = 'lua';
+
+  get missingBlocks(): ReadonlyArray<Blockly.Block> {
+    return this._missing;
+  }
+
+  resetMissing(): void {
+    this._missing = [];
+  }
+
+  blockToCode(
+    block: Blockly.Block | null,
+    opt_thisOnly?: boolean
+  ): string | [string, number] {
+    if (Private.isMissing(this, block)) {
+      this._missing.push(block);
+      return Private.missingCode(this, block, opt_thisOnly, {
+        statement: comment => `-- ${comment}\n`,
+        value: ['nil', LuaOrder.ATOMIC]
+      });
+    }
+    return super.blockToCode(block, opt_thisOnly);
+  }
+
+  private _missing: Blockly.Block[] = [];
+}
+
+/**
+ * Create this package's generator for a language.
+ *
+ * @param language - `python`, `javascript` or `lua`.
+ * @returns A new generator, or `null` for other languages.
+ */
+export function createGenerator(language: string): LtilabGenerator | null {
+  let generator: IBlockGenerator;
+  switch (language.toLowerCase()) {
+    case 'python':
+      generator = new LtilabPythonGenerator();
+      break;
+    case 'javascript':
+      generator = new LtilabJavascriptGenerator();
+      break;
+    case 'lua':
+      generator = new LtilabLuaGenerator();
+      break;
+    default:
+      return null;
+  }
+  // The subclasses are `CodeGenerator`s at runtime; TypeScript only rejects
+  // the `this`-typed parameter of their `forBlock` functions.
+  return generator as unknown as LtilabGenerator;
+}
+
+/**
+ * Define the colour field and the colour blocks of `@blockly/field-colour`,
+ * once per Blockly instance.
+ *
+ * #### Notes
+ * Field and block registries are Blockly-global. Installing twice warns about
+ * overwritten definitions, so this checks first. Generators are not installed
+ * here: each of this package's generators sets its own colour functions.
+ */
+export function ensureColourBlocks(): void {
+  if (
+    !Blockly.registry.hasItem(Blockly.registry.Type.FIELD, 'field_colour') ||
+    !Blockly.Blocks[colourRgb.BLOCK_NAME]
+  ) {
+    installAllBlocks();
+  }
+}
+
+/**
+ * A namespace for private module helpers.
+ */
+namespace Private {
+  /**
+   * What the helpers use of a generator. Blockly's generator classes are not
+   * assignable to `CodeGenerator` (their `forBlock` functions take `this`), so
+   * the helpers take this structural type.
+   */
+  export interface IGeneratorLike {
+    readonly forBlock: object;
+    readonly name_: string;
+    scrub_(block: Blockly.Block, code: string, thisOnly?: boolean): string;
+  }
+
+  /**
+   * The `forBlock` table of a generator, seen as plain data.
+   */
+  function tableOf(generator: { forBlock: object }): {
+    [type: string]: unknown;
+  } {
+    return generator.forBlock as { [type: string]: unknown };
+  }
+
+  /**
+   * Copy the stock generator functions of a Blockly singleton onto one of our
+   * instances. The functions take the generator as an argument, so they work
+   * on any instance of the same class.
+   */
+  export function copyForBlock(
+    target: IGeneratorLike,
+    stock: IGeneratorLike
+  ): void {
+    const from = tableOf(stock);
+    const to = tableOf(target);
+    for (const type of Object.keys(from)) {
+      to[type] = from[type];
+    }
+  }
+
+  /**
+   * Install the colour blocks and their generator functions on an instance.
+   */
+  export function installColour(
+    target: IGeneratorLike,
+    functions: { [type: string]: unknown }
+  ): void {
+    ensureColourBlocks();
+    const table = tableOf(target);
+    for (const type of Object.keys(functions)) {
+      table[type] = functions[type];
+    }
+  }
+
+  /**
+   * Whether a block would make Blockly's `blockToCode` throw for lack of a
+   * generator function. Disabled blocks and insertion markers generate nothing
+   * anyway, so they are not missing.
+   */
+  export function isMissing(
+    generator: IGeneratorLike,
+    block: Blockly.Block | null
+  ): block is Blockly.Block {
+    return (
+      !!block &&
+      block.isEnabled() &&
+      !block.isInsertionMarker() &&
+      typeof tableOf(generator)[block.type] !== 'function'
+    );
+  }
+
+  /**
+   * The code standing in for a block without a generator function.
+   */
+  export function missingCode(
+    generator: IGeneratorLike,
+    block: Blockly.Block,
+    thisOnly: boolean | undefined,
+    stand: {
+      statement: (comment: string) => string;
+      value: [string, number];
+    }
+  ): string | [string, number] {
+    if (block.outputConnection) {
+      return [
+        generator.scrub_(block, stand.value[0], thisOnly),
+        stand.value[1]
+      ];
+    }
+    // The comment names the block type only: it is code, not UI, and ends up
+    // in scripts that outlive the UI language.
+    const comment = `block "${originalBlockType(block)}" has no ${generator.name_} generator`;
+    // `scrub_` appends the code of the blocks that follow this one.
+    return generator.scrub_(block, stand.statement(comment), thisOnly);
+  }
+}
