@@ -16,7 +16,7 @@ JS_SOURCES := $(shell find packages style -path '*/node_modules' -prune -o -path
 BUILD_STAMP := build/.labextensions.stamp
 WHEEL_STAMP := build/.wheel.stamp
 
-.PHONY: start test setup setup-test build wheel install lint typecheck unit pytest check-wheel ui-test bench clean
+.PHONY: start test setup setup-test build wheel install develop lint typecheck unit pytest check-wheel ui-test bench clean
 
 start: install
 	scripts/start-lab.sh
@@ -52,6 +52,10 @@ wheel: build $(WHEEL_STAMP)
 # The dev venv runs exactly the wheel we ship.
 install: wheel
 	pip install -q --disable-pip-version-check --no-deps --force-reinstall dist/ltilab-*.whl
+
+# Run the source tree in .venv (editable Python, linked labextensions).
+develop: build
+	scripts/develop.sh
 
 lint: setup
 	npm run lint:check

@@ -176,6 +176,32 @@ test.describe('course notices', () => {
     expect(remote).toEqual([]);
   });
 
+  test('a file over 64 KiB is cut with a marker; binary content is refused', async ({
+    page
+  }) => {
+    const warnings: string[] = [];
+    page.on('console', message => {
+      if (message.type() === 'warning') {
+        warnings.push(message.text());
+      }
+    });
+    await fs.writeFile(NORMAL, 'Long notice\n' + 'x'.repeat(70 * 1024));
+    const item = items(page).first();
+    await expect(item.locator('.jp-LtilabNotice-truncated')).toContainText(
+      '64 KiB'
+    );
+
+    // An image copied over the notice file: no notice, one console warning.
+    await fs.writeFile(
+      NORMAL,
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00])
+    );
+    await expect(items(page)).toHaveCount(0);
+    await expect
+      .poll(() => warnings.some(w => /not UTF-8 text/.test(w)))
+      .toBe(true);
+  });
+
   test('the banner follows the dark theme', async ({ page }) => {
     await fs.writeFile(NORMAL, '---\nlevel: warning\n---\nTheme check');
     const item = items(page).first();

@@ -52,171 +52,133 @@ export interface IBlockGenerator {
 export type LtilabGenerator = Blockly.CodeGenerator & IBlockGenerator;
 
 /**
- * A Python generator with its own `forBlock` table.
- *
- * #### Notes
- * Blockly's stock block generators (and the colour blocks of
- * `@blockly/field-colour`) are copied onto this instance at construction, so
- * functions registered on it stay on it: Blockly's exported `pythonGenerator`
- * and every other instance are left alone.
- *
- * A block whose type has no generator function does not throw: it becomes
- * `pass` plus a comment (statements) or `None` (values), and is recorded in
- * `missingBlocks`.
+ * What the mixin needs of a Blockly generator class.
  */
-export class LtilabPythonGenerator
-  extends PythonGenerator
-  implements IBlockGenerator
-{
-  /**
-   * Construct a new generator.
-   */
-  constructor() {
-    super();
-    // The stock module adds these after constructing its singleton, as the
-    // generated code imports `math` and `random`.
-    this.addReservedWords('math,random,Number');
-    Private.copyForBlock(this, pythonGenerator);
-    Private.installColour(this, {
-      [colourPicker.BLOCK_NAME]: colourPicker.toPython,
-      [colourRandom.BLOCK_NAME]: colourRandom.toPython,
-      [colourRgb.BLOCK_NAME]: colourRgb.toPython,
-      [colourBlend.BLOCK_NAME]: colourBlend.toPython
-    });
-  }
-
-  readonly language = 'python';
-
-  get missingBlocks(): ReadonlyArray<Blockly.Block> {
-    return this._missing;
-  }
-
-  resetMissing(): void {
-    this._missing = [];
-  }
-
+type GeneratorClass = new (...args: any[]) => Private.IGeneratorLike & {
+  addReservedWords(words: string): void;
   blockToCode(
     block: Blockly.Block | null,
     opt_thisOnly?: boolean
-  ): string | [string, number] {
-    if (Private.isMissing(this, block)) {
-      this._missing.push(block);
-      return Private.missingCode(this, block, opt_thisOnly, {
-        statement: comment => `pass  # ${comment}\n`,
-        value: ['None', PythonOrder.ATOMIC]
-      });
-    }
-    return super.blockToCode(block, opt_thisOnly);
-  }
+  ): string | [string, number];
+};
 
-  private _missing: Blockly.Block[] = [];
+/**
+ * Give a Blockly generator class its own `forBlock` table, the colour blocks
+ * and missing-generator tracking.
+ *
+ * #### Notes
+ * Blockly's stock block generators (and the colour blocks of
+ * `@blockly/field-colour`) are copied onto each instance when it is built, so
+ * functions registered on it stay on it: Blockly's exported singletons and
+ * every other instance are left alone. A block whose type has no generator
+ * function does not throw: it becomes a comment (statements) or a null value
+ * (values), and is recorded in `missingBlocks`. One mixin serves the three
+ * languages because each extends a different Blockly base class.
+ */
+function withLtilabGenerator<TBase extends GeneratorClass>(
+  Base: TBase,
+  options: Private.ILanguageOptions
+) {
+  return class extends Base implements IBlockGenerator {
+    constructor(...args: any[]) {
+      super(...args);
+      if (options.reservedWords) {
+        this.addReservedWords(options.reservedWords);
+      }
+      Private.copyForBlock(this, options.stock);
+      Private.installColour(this, options.colour);
+    }
+
+    readonly language = options.language;
+
+    get missingBlocks(): ReadonlyArray<Blockly.Block> {
+      return this._missingBlocks;
+    }
+
+    resetMissing(): void {
+      this._missingBlocks = [];
+    }
+
+    blockToCode(
+      block: Blockly.Block | null,
+      opt_thisOnly?: boolean
+    ): string | [string, number] {
+      if (Private.isMissing(this, block)) {
+        this._missingBlocks.push(block);
+        return Private.missingCode(this, block, opt_thisOnly, options);
+      }
+      return super.blockToCode(block, opt_thisOnly);
+    }
+
+    // Not `private`: a class expression's declaration cannot carry private
+    // members. Use `missingBlocks` and `resetMissing()`.
+    _missingBlocks: Blockly.Block[] = [];
+  };
 }
 
 /**
- * A JavaScript generator with its own `forBlock` table.
- *
- * #### Notes
- * See `LtilabPythonGenerator`; a block without a generator becomes a comment
- * (statements) or `null` (values).
+ * A Python generator with its own `forBlock` table; a block without a
+ * generator becomes `pass` plus a comment, or `None`.
  */
-export class LtilabJavascriptGenerator
-  extends JavascriptGenerator
-  implements IBlockGenerator
-{
-  /**
-   * Construct a new generator.
-   */
-  constructor() {
-    super();
+export const LtilabPythonGenerator = withLtilabGenerator(PythonGenerator, {
+  language: 'python',
+  stock: pythonGenerator,
+  // The stock module adds these after constructing its singleton, as the
+  // generated code imports `math` and `random`.
+  reservedWords: 'math,random,Number',
+  colour: {
+    [colourPicker.BLOCK_NAME]: colourPicker.toPython,
+    [colourRandom.BLOCK_NAME]: colourRandom.toPython,
+    [colourRgb.BLOCK_NAME]: colourRgb.toPython,
+    [colourBlend.BLOCK_NAME]: colourBlend.toPython
+  },
+  statement: comment => `pass  # ${comment}\n`,
+  value: ['None', PythonOrder.ATOMIC]
+});
+export type LtilabPythonGenerator = InstanceType<typeof LtilabPythonGenerator>;
+
+/**
+ * A JavaScript generator with its own `forBlock` table; a block without a
+ * generator becomes a comment, or `null`.
+ */
+export const LtilabJavascriptGenerator = withLtilabGenerator(
+  JavascriptGenerator,
+  {
+    language: 'javascript',
+    stock: javascriptGenerator,
     // The colour blocks' generated code calls `Math`.
-    this.addReservedWords('Math');
-    Private.copyForBlock(this, javascriptGenerator);
-    Private.installColour(this, {
+    reservedWords: 'Math',
+    colour: {
       [colourPicker.BLOCK_NAME]: colourPicker.toJavascript,
       [colourRandom.BLOCK_NAME]: colourRandom.toJavascript,
       [colourRgb.BLOCK_NAME]: colourRgb.toJavascript,
       [colourBlend.BLOCK_NAME]: colourBlend.toJavascript
-    });
+    },
+    statement: comment => `// ${comment}\n`,
+    value: ['null', JavascriptOrder.ATOMIC]
   }
-
-  readonly language = 'javascript';
-
-  get missingBlocks(): ReadonlyArray<Blockly.Block> {
-    return this._missing;
-  }
-
-  resetMissing(): void {
-    this._missing = [];
-  }
-
-  blockToCode(
-    block: Blockly.Block | null,
-    opt_thisOnly?: boolean
-  ): string | [string, number] {
-    if (Private.isMissing(this, block)) {
-      this._missing.push(block);
-      return Private.missingCode(this, block, opt_thisOnly, {
-        statement: comment => `// ${comment}\n`,
-        value: ['null', JavascriptOrder.ATOMIC]
-      });
-    }
-    return super.blockToCode(block, opt_thisOnly);
-  }
-
-  private _missing: Blockly.Block[] = [];
-}
+);
+export type LtilabJavascriptGenerator = InstanceType<
+  typeof LtilabJavascriptGenerator
+>;
 
 /**
- * A Lua generator with its own `forBlock` table.
- *
- * #### Notes
- * See `LtilabPythonGenerator`; a block without a generator becomes a comment
- * (statements) or `nil` (values).
+ * A Lua generator with its own `forBlock` table; a block without a
+ * generator becomes a comment, or `nil`.
  */
-export class LtilabLuaGenerator
-  extends LuaGenerator
-  implements IBlockGenerator
-{
-  /**
-   * Construct a new generator.
-   */
-  constructor() {
-    super();
-    Private.copyForBlock(this, luaGenerator);
-    Private.installColour(this, {
-      [colourPicker.BLOCK_NAME]: colourPicker.toLua,
-      [colourRandom.BLOCK_NAME]: colourRandom.toLua,
-      [colourRgb.BLOCK_NAME]: colourRgb.toLua,
-      [colourBlend.BLOCK_NAME]: colourBlend.toLua
-    });
-  }
-
-  readonly language = 'lua';
-
-  get missingBlocks(): ReadonlyArray<Blockly.Block> {
-    return this._missing;
-  }
-
-  resetMissing(): void {
-    this._missing = [];
-  }
-
-  blockToCode(
-    block: Blockly.Block | null,
-    opt_thisOnly?: boolean
-  ): string | [string, number] {
-    if (Private.isMissing(this, block)) {
-      this._missing.push(block);
-      return Private.missingCode(this, block, opt_thisOnly, {
-        statement: comment => `-- ${comment}\n`,
-        value: ['nil', LuaOrder.ATOMIC]
-      });
-    }
-    return super.blockToCode(block, opt_thisOnly);
-  }
-
-  private _missing: Blockly.Block[] = [];
-}
+export const LtilabLuaGenerator = withLtilabGenerator(LuaGenerator, {
+  language: 'lua',
+  stock: luaGenerator,
+  colour: {
+    [colourPicker.BLOCK_NAME]: colourPicker.toLua,
+    [colourRandom.BLOCK_NAME]: colourRandom.toLua,
+    [colourRgb.BLOCK_NAME]: colourRgb.toLua,
+    [colourBlend.BLOCK_NAME]: colourBlend.toLua
+  },
+  statement: comment => `-- ${comment}\n`,
+  value: ['nil', LuaOrder.ATOMIC]
+});
+export type LtilabLuaGenerator = InstanceType<typeof LtilabLuaGenerator>;
 
 /**
  * Create this package's generator for a language.
@@ -275,6 +237,18 @@ namespace Private {
     readonly forBlock: object;
     readonly name_: string;
     scrub_(block: Blockly.Block, code: string, thisOnly?: boolean): string;
+  }
+
+  /**
+   * What differs between the languages.
+   */
+  export interface ILanguageOptions {
+    language: string;
+    stock: IGeneratorLike;
+    reservedWords?: string;
+    colour: { [type: string]: unknown };
+    statement: (comment: string) => string;
+    value: [string, number];
   }
 
   /**
