@@ -1,0 +1,1 @@
+import '@ltilab/turtle/style/index.js';
