@@ -29,6 +29,12 @@ const CLASS = 'jp-LtilabTurtle';
 const SPEEDS = [0.5, 1, 2, 4, 0];
 
 /**
+ * The pace at speed 1 and 1×: jbturtle's nominal 5 pixels per 10 ms frame
+ * (its real pace was lower, as each frame was a PNG through the kernel).
+ */
+const PIXELS_PER_SECOND = 500;
+
+/**
  * The turtle-drawing renderer: animates a recorded drawing on a canvas at
  * the program's speed, with a turtle sprite, replay, pause, a speed control
  * and PNG or SVG export.
@@ -90,6 +96,7 @@ export class TurtleView extends Widget implements IRenderMime.IRenderer {
     // A cell that drew more on the same turtle sends the whole drawing again:
     // keep what is on screen and animate only the new part.
     if (previous && this._continues(previous, drawing)) {
+      this._updateStatus();
       this._play();
       return;
     }
@@ -302,7 +309,8 @@ export class TurtleView extends Widget implements IRenderMime.IRenderer {
       this.finish();
       return;
     }
-    const step = () => {
+    let last: number | null = null;
+    const step = (now: number) => {
       this._frame = null;
       if (this._paused || !this._drawing || this.isDisposed) {
         return;
@@ -311,7 +319,14 @@ export class TurtleView extends Widget implements IRenderMime.IRenderer {
         this.finish();
         return;
       }
-      this._advance(5 * this._state!.speed * this._speedFactor);
+      // Time-based, so the pace does not depend on the display's frame rate;
+      // a long gap (a hidden tab) does not make the turtle jump.
+      const elapsed = last === null ? 1000 / 60 : Math.min(now - last, 100);
+      last = now;
+      this._advance(
+        (PIXELS_PER_SECOND * this._state!.speed * this._speedFactor * elapsed) /
+          1000
+      );
       this._drawSprite();
       this._updateStatus();
       if (!this.finished) {
@@ -479,6 +494,7 @@ export class TurtleView extends Widget implements IRenderMime.IRenderer {
       ? this._trans.__('Done')
       : this._trans.__('Drawing… %1%', Math.floor((this._index / total) * 100));
     this.node.dataset.finished = String(this.finished);
+    this.node.dataset.ops = String(total);
   }
 
   private _canvas!: HTMLCanvasElement;
