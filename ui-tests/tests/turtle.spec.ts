@@ -29,6 +29,9 @@ test.describe('turtle drawings', () => {
     await page.notebook.runCell(0);
     const view = page.locator('.jp-LtilabTurtle');
     await expect(view).toHaveCount(1);
+    // The first display is the empty canvas; the drawing comes when the
+    // cell ends: 72 lines, 72 turns and 72 colour changes plus the speed.
+    await expect(view).toHaveAttribute('data-ops', '217');
     await expect(view).toHaveAttribute('data-finished', 'true', {
       timeout: 30000
     });

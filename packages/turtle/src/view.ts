@@ -115,6 +115,7 @@ export class TurtleView extends Widget implements IRenderMime.IRenderer {
     this._index = 0;
     this._progress = 0;
     this._clear();
+    this._updateStatus();
     this._play();
   }
 
