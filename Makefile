@@ -1,6 +1,7 @@
 # ltilab: the two commands of the README, and the steps they are made of.
 #
 #   make start   install what is missing, build, and start the main job
+#                (the hub in demo mode, JupyterLab with every extension behind it)
 #   make test    install what is missing and run every test
 
 SHELL := /bin/bash
@@ -16,10 +17,18 @@ JS_SOURCES := $(shell find packages style -path '*/node_modules' -prune -o -path
 BUILD_STAMP := build/.labextensions.stamp
 WHEEL_STAMP := build/.wheel.stamp
 
-.PHONY: start test setup setup-test build wheel install develop lint typecheck unit pytest check-wheel ui-test bench clean
+.PHONY: start lab hub test setup setup-test build wheel install develop lint typecheck unit pytest check-wheel ui-test bench clean
 
-start: install
+start: install hub
+	scripts/start-hub.sh
+
+# JupyterLab alone on the sample course, without the hub.
+lab: install
 	scripts/start-lab.sh
+
+hub: setup
+	npm run setup -w @ltilab/hub-runtime
+	npm run build -w @ltilab/hub-runtime
 
 test: setup-test
 	$(MAKE) lint

@@ -88,6 +88,45 @@ export interface IHubConfig {
     secret: string | null;
   };
   spawn: ISpawnPolicy;
+  /**
+   * The user servers (the local backend for now).
+   */
+  spawner: {
+    backend: 'local';
+    /**
+     * The `jupyter` executable (absolute, or looked up on `PATH`).
+     */
+    jupyter: string;
+    /**
+     * Absolute; homes are `<homeRoot>/<group>/<user>/jupyter/works`.
+     */
+    homeRoot: string;
+    /**
+     * Seconds a server may take to become ready.
+     */
+    startTimeout: number;
+    /**
+     * The relaunch rule's window in seconds (see `ServerManager`).
+     */
+    reuseActiveSeconds: number;
+    /**
+     * Stop servers idle this many seconds; 0 never.
+     */
+    cullIdleSeconds: number;
+    /**
+     * On SIGTERM: `leave` the servers running for the next hub to adopt, or
+     * `stop` them.
+     */
+    onShutdown: 'leave' | 'stop';
+    /**
+     * Extra environment variables for every server.
+     */
+    env: Record<string, string>;
+  };
+  /**
+   * Admin REST API tokens, name to token.
+   */
+  api: { tokens: SecretMap };
   log: { level: LogLevel };
 }
 
@@ -175,6 +214,8 @@ export function parseConfig(
     'lti',
     'session',
     'spawn',
+    'spawner',
+    'api',
     'log'
   ]);
 
@@ -418,6 +459,106 @@ export function parseConfig(
     v.problem('spawn.limits', 'minMemory is larger than maxMemory');
   }
 
+  const spawner = v.object(root.spawner ?? {}, 'spawner', [
+    'backend',
+    'jupyter',
+    'homeRoot',
+    'startTimeout',
+    'reuseActiveSeconds',
+    'cullIdleSeconds',
+    'onShutdown',
+    'env'
+  ]);
+  const backend = v.oneOf(
+    spawner.backend,
+    'spawner.backend',
+    ['local'] as const,
+    'local'
+  );
+  const jupyterText = v.string(spawner.jupyter, 'spawner.jupyter', 'jupyter');
+  const jupyter =
+    jupyterText.includes('/') && !isAbsolute(jupyterText)
+      ? resolve(baseDir, jupyterText)
+      : jupyterText;
+  const homeRootText = v.string(spawner.homeRoot, 'spawner.homeRoot', '');
+  const homeRoot = !homeRootText
+    ? resolve(dataDir, 'homes')
+    : isAbsolute(homeRootText)
+      ? homeRootText
+      : resolve(baseDir, homeRootText);
+  const spawnerEnv: Record<string, string> = {};
+  const envData = v.object(
+    spawner.env ?? {},
+    'spawner.env',
+    Object.keys(spawner.env ?? {})
+  );
+  for (const [k, val] of Object.entries(envData)) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k) || typeof val !== 'string') {
+      v.problem(`spawner.env.${k}`, 'must be NAME: "text"');
+    } else if (/^(NB_|LTI_|JUPYTER_TOKEN$)/.test(k)) {
+      v.problem(`spawner.env.${k}`, 'is set by the hub');
+    } else {
+      spawnerEnv[k] = val;
+    }
+  }
+  const spawnerConfig: IHubConfig['spawner'] = {
+    backend,
+    jupyter,
+    homeRoot,
+    startTimeout: v.integer(
+      spawner.startTimeout,
+      'spawner.startTimeout',
+      60,
+      1,
+      3600
+    ),
+    reuseActiveSeconds: v.integer(
+      spawner.reuseActiveSeconds,
+      'spawner.reuseActiveSeconds',
+      60,
+      0,
+      86400
+    ),
+    cullIdleSeconds: v.integer(
+      spawner.cullIdleSeconds,
+      'spawner.cullIdleSeconds',
+      0,
+      0,
+      30 * 86400
+    ),
+    onShutdown: v.oneOf(
+      spawner.onShutdown,
+      'spawner.onShutdown',
+      ['leave', 'stop'] as const,
+      'leave'
+    ),
+    env: spawnerEnv
+  };
+
+  const api = v.object(root.api ?? {}, 'api', ['tokens']);
+  const apiTokens = new SecretMap();
+  const tokenList = api.tokens ?? [];
+  if (!Array.isArray(tokenList)) {
+    v.problem('api.tokens', 'must be a list of {name, secretEnv | secretFile}');
+  } else {
+    tokenList.forEach((item, i) => {
+      const path = `api.tokens[${i}]`;
+      const c = v.object(item, path, ['name', 'secretEnv', 'secretFile']);
+      const name = v.string(c.name, `${path}.name`, '');
+      if (!name) {
+        v.problem(`${path}.name`, 'is required');
+      } else if (apiTokens.has(name)) {
+        v.problem(`${path}.name`, `"${name}" is listed twice`);
+      }
+      const token = readSecret(v, warnings, c, path, baseDir, env, true);
+      if (token !== null && token.length < 16) {
+        v.problem(path, 'an API token must be at least 16 characters');
+      } else if (name && token !== null) {
+        apiTokens.set(name, token);
+      }
+    });
+  }
+
   const log = v.object(root.log ?? {}, 'log', ['level']);
   const level = v.oneOf(log.level, 'log.level', LOG_LEVELS, 'info');
 
@@ -439,6 +580,8 @@ export function parseConfig(
       },
       session: { maxAge, secret: sessionSecret },
       spawn: policy,
+      spawner: spawnerConfig,
+      api: { tokens: apiTokens },
       log: { level }
     },
     warnings

@@ -8,6 +8,8 @@
  */
 export enum HttpCode {
   Ok = 200,
+  Created = 201,
+  NoContent = 204,
   Found = 302,
   BadRequest = 400,
   Unauthorized = 401,
@@ -33,7 +35,11 @@ export class HttpError extends Error {
     readonly status: HttpCode,
     message: string,
     readonly reason: string,
-    readonly details: Readonly<Record<string, unknown>> = {}
+    readonly details: Readonly<Record<string, unknown>> = {},
+    /**
+     * Let the error page reload itself after this many seconds.
+     */
+    readonly retrySeconds?: number
   ) {
     super(message);
     this.name = 'HttpError';

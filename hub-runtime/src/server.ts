@@ -18,13 +18,19 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import { publicOrigin, sessionAuthenticator } from './auth.js';
 import type { IHubConfig } from './config.js';
 import { HttpCode, HttpError } from './errors.js';
 import type { ILogger } from './log.js';
 import { errorPage } from './pages.js';
+import { UserProxy } from './proxy.js';
+import { createApiHandler } from './routes/api.js';
+import { createDemoHandler, type IDemoOptions } from './routes/demo.js';
 import { createLtiLaunchHandler } from './routes/lti.js';
 import { loadSessionSecret } from './session.js';
+import type { ServerManager } from './spawner/manager.js';
 import type { IHubStore } from './store/types.js';
+import { WsRouter } from './wsRouter.js';
 
 /**
  * What the server is built from.
@@ -33,8 +39,24 @@ export interface IHubServerOptions {
   config: IHubConfig;
   store: IHubStore;
   logger: ILogger;
+  /**
+   * The user servers; without one, launches only sign in and `/user/…`
+   * answers 503.
+   */
+  manager?: ServerManager;
+  /**
+   * Admin API tokens (`Authorization: token …`); none: the API refuses
+   * everything.
+   */
+  apiTokens?: ReadonlyMap<string, string>;
+  /**
+   * The demo consumer page; only in demo mode.
+   */
+  demo?: IDemoOptions;
   now?: () => number;
 }
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
 /**
  * The hub's HTTP server.
@@ -42,18 +64,49 @@ export interface IHubServerOptions {
 export class HubServer {
   constructor(options: IHubServerOptions) {
     this._logger = options.logger;
+    const { config, store, manager } = options;
+    const now = options.now ?? Date.now;
     const sessionSecret = loadSessionSecret(
-      options.config.session.secret,
-      options.config.dataDir
+      config.session.secret,
+      config.dataDir
     );
     this._launch = createLtiLaunchHandler({ ...options, sessionSecret });
+    this._api = createApiHandler({
+      store,
+      manager,
+      tokens: options.apiTokens ?? new Map(),
+      logger: options.logger
+    });
+    this._demo = options.demo ? createDemoHandler(config, options.demo) : null;
+    const origin = (req: IncomingMessage): string => publicOrigin(req, config);
+    if (manager) {
+      this.proxy = new UserProxy({
+        manager,
+        activity: manager.activity,
+        authenticate: sessionAuthenticator(store, sessionSecret, now),
+        origin,
+        logger: options.logger
+      });
+      this.ws = new WsRouter({
+        proxy: this.proxy,
+        activity: manager.activity,
+        origin,
+        logger: options.logger
+      });
+    }
     this.server = createServer((req, res) => void this._handle(req, res));
+    this.server.on('upgrade', (req, socket, head) => {
+      if (this.ws) {
+        this.ws.handle(req, socket, head);
+      } else {
+        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      }
+    });
     // Expired nonces and sessions are dropped in the background; the timer
     // does not keep the process alive.
-    const now = options.now ?? Date.now;
     this._purge = setInterval(() => {
       try {
-        const purged = options.store.purgeExpired(now());
+        const purged = store.purgeExpired(now());
         if (purged.nonces || purged.sessions) {
           this._logger.debug('store.purged', purged);
         }
@@ -72,6 +125,8 @@ export class HubServer {
   static PURGE_INTERVAL_MS = 60_000;
 
   readonly server: Server;
+  readonly proxy: UserProxy | null = null;
+  readonly ws: WsRouter | null = null;
 
   /**
    * Listen; port 0 picks a free port. Resolves with the bound address.
@@ -87,12 +142,16 @@ export class HubServer {
   }
 
   /**
-   * Stop accepting connections and close idle ones.
+   * Stop accepting connections, drop proxied WebSockets and idle
+   * connections, and resolve when the last request is done. User servers
+   * are not touched (see {@link ServerManager.stopAll}).
    */
   close(): Promise<void> {
     clearInterval(this._purge);
     return new Promise(resolve => {
       this.server.close(() => resolve());
+      this.ws?.closeAll();
+      this.proxy?.close();
       this.server.closeIdleConnections();
     });
   }
@@ -101,13 +160,27 @@ export class HubServer {
     req: IncomingMessage,
     res: ServerResponse
   ): Promise<void> {
-    const path = (req.url ?? '/').split('?')[0];
+    const path = (req.url ?? '/').split('?')[0]!;
     try {
-      if (path === '/hub/lti/launch') {
+      if (path.startsWith('/user/')) {
+        if (!this.proxy) {
+          throw new HttpError(
+            HttpCode.ServiceUnavailable,
+            'This hub runs no user servers.',
+            'no_server'
+          );
+        }
+        await this.proxy.web(req, res);
+      } else if (path === '/hub/lti/launch') {
         await this._launch(req, res);
       } else if (path === '/hub/health') {
         res.setHeader('Content-Type', 'application/json');
+        res.setHeader('Cache-Control', 'no-store');
         res.end(JSON.stringify({ status: 'ok' }));
+      } else if (path.startsWith('/hub/api/')) {
+        await this._api(req, res);
+      } else if (this._demo && (path === '/' || path.startsWith('/hub/demo'))) {
+        await this._demo(req, res);
       } else {
         throw new HttpError(
           HttpCode.NotFound,
@@ -137,7 +210,7 @@ export class HubServer {
       remote: req.socket.remoteAddress,
       ...err.details
     };
-    if (err.status >= 500) {
+    if (err.status >= 500 && err.reason === 'internal') {
       this._logger.error('http.error', {
         ...fields,
         error: (e as Error)?.stack
@@ -163,10 +236,19 @@ export class HubServer {
     if (err.status === HttpCode.PayloadTooLarge) {
       res.setHeader('Connection', 'close');
     }
-    res.end(errorPage(err.status, err.message, err.reason));
+    if (err.retrySeconds) {
+      res.setHeader('Retry-After', String(Math.round(err.retrySeconds)));
+    }
+    res.end(
+      errorPage(err.status, err.message, err.reason, {
+        retrySeconds: err.retrySeconds
+      })
+    );
   }
 
   private _logger: ILogger;
   private _purge: NodeJS.Timeout;
-  private _launch: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  private _launch: Handler;
+  private _api: Handler;
+  private _demo: Handler | null;
 }

@@ -53,6 +53,55 @@ describe('config', () => {
     assert.deepEqual(config.listen, { host: '127.0.0.1', port: 8000 });
     assert.equal(config.lti.timestampWindow, 30);
     assert.equal(config.session.secret, null);
+    assert.deepEqual(config.spawner, {
+      backend: 'local',
+      jupyter: 'jupyter',
+      homeRoot: join(PACKAGE, 'data', 'homes'),
+      startTimeout: 60,
+      reuseActiveSeconds: 60,
+      cullIdleSeconds: 0,
+      onShutdown: 'leave',
+      env: { TZ: 'JST-9' }
+    });
+    assert.equal(config.api.tokens.size, 0);
+  });
+
+  it('reads the spawner and the API tokens, and refuses odd values', () => {
+    const { config } = parseConfig(
+      {
+        spawner: {
+          jupyter: '../venv/bin/jupyter',
+          homeRoot: 'homes',
+          onShutdown: 'stop'
+        },
+        api: { tokens: [{ name: 'lticontainer', secretEnv: 'API_TOKEN' }] }
+      },
+      { baseDir: '/srv/hub/etc', env: { API_TOKEN: 'a'.repeat(32) } }
+    );
+    assert.equal(config.spawner.jupyter, '/srv/hub/venv/bin/jupyter');
+    assert.equal(config.spawner.homeRoot, '/srv/hub/etc/homes');
+    assert.equal(config.spawner.onShutdown, 'stop');
+    assert.equal(config.api.tokens.get('lticontainer'), 'a'.repeat(32));
+    assert.ok(!JSON.stringify(config).includes('a'.repeat(32)));
+    assert.throws(
+      () =>
+        parseConfig(
+          {
+            spawner: {
+              backend: 'docker',
+              onShutdown: 'maybe',
+              env: { NB_USER: 'root' }
+            },
+            api: { tokens: [{ name: 'x', secretEnv: 'SHORT' }] }
+          },
+          { env: { SHORT: 'short' } }
+        ),
+      (e: Error) =>
+        /spawner\.backend: must be one of local/.test(e.message) &&
+        /spawner\.onShutdown/.test(e.message) &&
+        /spawner\.env\.NB_USER: is set by the hub/.test(e.message) &&
+        /at least 16 characters/.test(e.message)
+    );
   });
 
   it('fills defaults for an empty file', () => {

@@ -19,7 +19,8 @@ import type { ILogger } from '../log.js';
 import { resolveIdentity } from '../lti/identity.js';
 import { LaunchValidator } from '../lti/launch.js';
 import { parseSpawnRequest, spawnSpecHash } from '../lti/params.js';
-import { isTeacherFor } from '../spawn/environment.js';
+import { isTeacherFor, resolveAccount } from '../spawn/environment.js';
+import type { ServerManager } from '../spawner/manager.js';
 import { sessionCookieHeader, signSessionId } from '../session.js';
 import type { IHubStore } from '../store/types.js';
 
@@ -31,6 +32,10 @@ export interface ILtiRouteOptions {
   store: IHubStore;
   logger: ILogger;
   sessionSecret: string;
+  /**
+   * Starts the user's server after a launch; none: the launch only signs in.
+   */
+  manager?: ServerManager;
   now?: () => number;
 }
 
@@ -108,6 +113,21 @@ export function createLtiLaunchHandler(
       specHash,
       warnings: spec.warnings
     });
+    // The start runs on; the proxy waits for it when the browser follows
+    // the redirect, and logs say why when it fails.
+    options.manager
+      ?.launch({
+        user: {
+          name: user.name,
+          lmsUsername: identity.lmsUsername,
+          isTeacher: user.isTeacher
+        },
+        account: resolveAccount(launch.params, user.name),
+        request: spec,
+        specHash,
+        launchId: record.id
+      })
+      .catch(() => undefined);
     res.statusCode = HttpCode.Found;
     res.setHeader(
       'Set-Cookie',

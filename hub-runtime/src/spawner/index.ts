@@ -1,0 +1,8 @@
+/*
+ * Copyright (c) ltilab developers
+ * Distributed under the terms of the BSD-3-Clause License.
+ */
+
+export * from './types.js';
+export * from './local.js';
+export * from './manager.js';
