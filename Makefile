@@ -84,7 +84,7 @@ pytest: install
 check-wheel: wheel
 	scripts/check-wheel.sh
 
-ui-test: install
+ui-test: install hub
 	cd ui-tests && npx playwright test
 
 bench: install
