@@ -12,9 +12,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { chromium } from 'playwright';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const launchOptions = createRequire(import.meta.url)('../ui-tests/chromium.js');
 const port = 8897;
 const dir = mkdtempSync(path.join(tmpdir(), 'ltilab-turtle-bench-'));
 
@@ -173,16 +175,7 @@ async function measure(browser, name, mode) {
 
 try {
   await waitForServer();
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync'
-    ]
-  });
+  const browser = await chromium.launch(launchOptions);
   const fmt = ms => `${(ms / 1000).toFixed(3)} s`;
   for (const [name, mode] of [
     ['sample', 'animated'],

@@ -7,6 +7,7 @@
 const fs = require('fs');
 const path = require('path');
 const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
+const chromium = require('./chromium');
 
 const serverRoot =
   process.env.JUPYTERLAB_GALATA_ROOT_DIR ??
@@ -24,17 +25,7 @@ module.exports = {
     // Video needs Playwright's own ffmpeg download, which is not reachable;
     // traces on retry carry screenshots and DOM snapshots instead.
     video: 'off',
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run'
-      ]
-    }
+    launchOptions: chromium
   },
   expect: {
     ...baseConfig.expect,

@@ -7,15 +7,12 @@
  * The course-notice banner in a real JupyterLab: notice files are written on
  * disk in the server's root, as the hub's health check writes them.
  */
-import {
-  expect,
-  galata,
-  IJupyterLabPageFixture,
-  test
-} from '@jupyterlab/galata';
+import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import type { Page } from '@playwright/test';
 import * as fs from 'fs/promises';
 import * as path from 'path';
+
+import { JAPANESE_UI } from './japanese';
 
 const root = process.env.JUPYTERLAB_GALATA_ROOT_DIR!;
 const NORMAL = path.join(root, '.jnotice.txt');
@@ -238,20 +235,7 @@ test.describe('course notices', () => {
 });
 
 test.describe('Japanese UI', () => {
-  test.use({
-    mockSettings: {
-      ...galata.DEFAULT_SETTINGS,
-      '@jupyterlab/translation-extension:plugin': { locale: 'ja_JP' }
-    },
-    // galata waits for a tab named "Launcher", which is "ランチャー" here.
-    // Playwright reads fixture dependencies from the destructuring pattern.
-    // eslint-disable-next-line no-empty-pattern
-    waitForApplication: async ({}, use) => {
-      await use(async page => {
-        await page.locator('#jupyterlab-splash').waitFor({ state: 'detached' });
-      });
-    }
-  });
+  test.use(JAPANESE_UI);
 
   test('the banner speaks Japanese', async ({
     page
