@@ -10,7 +10,12 @@ from ._version import __version__
 __all__ = ["__version__"]
 
 #: The npm names of the labextensions this wheel ships.
-LABEXTENSIONS = ("@ltilab/notice-extension", "@ltilab/turtle-extension")
+LABEXTENSIONS = (
+    "@ltilab/broccoli-extension",
+    "@ltilab/notice-extension",
+    "@ltilab/submit-extension",
+    "@ltilab/turtle-extension",
+)
 
 
 def _jupyter_labextension_paths() -> list[dict[str, str]]:

@@ -15,3 +15,5 @@ export * from './placeholder';
 export * from './registry';
 export * from './tokens';
 export * from './toolbox';
+export * from './theme';
+export * from './widget';

@@ -1,0 +1,2 @@
+import '@ltilab/broccoli/style/index.js';
+import './base.css';

@@ -1,0 +1,1 @@
+import '@ltilab/submit/style/index.js';

@@ -1,0 +1,2 @@
+import '@ltilab/style/index.css';
+import './base.css';
