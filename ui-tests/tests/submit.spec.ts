@@ -336,7 +336,12 @@ test.describe('submissions', () => {
       if (server && server.exitCode === null) {
         const exited = new Promise(resolve => server!.once('exit', resolve));
         server.kill('SIGTERM');
+        // A clean stop also shuts down the kernel the teacher's notebook
+        // started, which can take a while on a busy machine; do not let
+        // the suite hang on it.
+        const timer = setTimeout(() => server!.kill('SIGKILL'), 15000);
         await exited;
+        clearTimeout(timer);
       }
     });
 
@@ -374,6 +379,92 @@ test.describe('submissions', () => {
         page.locator('.jp-NotebookPanel .jp-Cell').first()
       ).toContainText("answer1 = 'alice v2'");
       await context.close();
+    });
+
+    test('the teacher runs extract and tocsv from the panel commands', async ({
+      browser
+    }) => {
+      // Default folder: the one holding the box, <root>/submit-boxes.
+      const written = [`001-${NOTEBOOK}`, 'kadai.csv'].map(name =>
+        path.join(BOXES, name)
+      );
+      for (const file of written) {
+        await fs.rm(file, { force: true });
+      }
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(`http://localhost:${TEACHER_PORT}/lab?reset`);
+      await page.waitForSelector('#jupyterlab-splash', { state: 'detached' });
+      await page
+        .locator('.jp-SideBar .lm-TabBar-tab[data-id="jp-ltilab-submit-panel"]')
+        .click();
+      const teacher = panel(page).locator(
+        '.jp-LtilabSubmit-box[data-box="hw1"] .jp-LtilabSubmit-teacher'
+      );
+      await expect(teacher).toContainText('3 submitted');
+      const visible = await page.evaluate(() => {
+        const { commands } = (window as any).jupyterapp;
+        return ['ltilab-submit:extract', 'ltilab-submit:tocsv'].map(id =>
+          commands.isVisible(id)
+        );
+      });
+      expect(visible).toEqual([true, true]);
+
+      // extract: the dialog proposes the notebook; invalid numbers are refused.
+      await teacher.locator('.jp-LtilabSubmit-extract').click();
+      const dialog = page.locator('.jp-Dialog');
+      await expect(dialog.locator('.jp-LtilabSubmit-baseInput')).toHaveValue(
+        NOTEBOOK
+      );
+      await dialog.locator('.jp-LtilabSubmit-codenumsInput').fill('1 x');
+      await dialog.locator('.jp-mod-accept').click();
+      await expect(dialog.locator('.jp-LtilabSubmit-error')).toContainText(
+        'Enter code cell numbers'
+      );
+      await dialog.locator('.jp-LtilabSubmit-codenumsInput').fill('1');
+      await dialog.locator('.jp-mod-accept').click();
+      await expect(dialog).toHaveCount(0);
+      const toast = page.locator('.Toastify__toast', {
+        hasText: `submit-boxes/001-${NOTEBOOK}`
+      });
+      await expect(toast).toBeVisible();
+      const nb = JSON.parse(await fs.readFile(written[0], 'utf8'));
+      const headings = nb.cells
+        .map((c: any) =>
+          Array.isArray(c.source) ? c.source.join('') : c.source
+        )
+        .filter((t: string) => t.startsWith('## '));
+      expect(headings).toEqual(['## alice', '## bob', '## carol']);
+
+      // The notification opens the first file.
+      await toast.getByRole('button', { name: 'Open' }).click();
+      await expect(
+        page.locator('.lm-DockPanel-tabBar .lm-TabBar-tab', {
+          hasText: `001-${NOTEBOOK}`
+        })
+      ).toBeVisible();
+
+      // tocsv through the same command the palette shows.
+      await teacher.locator('.jp-LtilabSubmit-tocsv').click();
+      await expect(dialog.locator('.jp-LtilabSubmit-baseInput')).toHaveValue(
+        NOTEBOOK
+      );
+      await expect(
+        dialog.locator('.jp-LtilabSubmit-codenumsInput')
+      ).toHaveCount(0);
+      await dialog.locator('.jp-mod-accept').click();
+      await expect(
+        page.locator('.Toastify__toast', { hasText: 'submit-boxes/kadai.csv' })
+      ).toBeVisible();
+      const csv = (await fs.readFile(written[1], 'utf8')).replace(
+        /\r\n/g,
+        '\n'
+      );
+      expect(csv).toBe('Name,P001,Total\nalice,0,0\nbob,0,0\ncarol,0,0\n');
+      await context.close();
+      for (const file of written) {
+        await fs.rm(file, { force: true });
+      }
     });
   });
 });

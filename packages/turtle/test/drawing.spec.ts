@@ -187,6 +187,17 @@ print(json.dumps({"a": a.drawing(), "b": b.drawing(), "c": c.drawing(),
   });
 
   describe('TurtleView', () => {
+    // jsdom has no canvas; it returns null like a browser that refuses one,
+    // but reports each call as an error. Answer null quietly.
+    beforeAll(() => {
+      jest
+        .spyOn(HTMLCanvasElement.prototype, 'getContext')
+        .mockImplementation(() => null);
+    });
+    afterAll(() => {
+      jest.restoreAllMocks();
+    });
+
     it('should show an error for a malformed bundle, never a blank', async () => {
       const view = new TurtleView();
       await view.renderModel({
