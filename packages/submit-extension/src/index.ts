@@ -28,8 +28,12 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import { fileUploadIcon } from '@jupyterlab/ui-components';
 import {
   acceptingBoxes,
+  checkBaseName,
+  commonNotebook,
   ISubmitService,
   latePolicyText,
+  MAX_CODENUM,
+  parseCodenums,
   receiptText,
   serverClock,
   SubmitAPIError,
@@ -38,8 +42,8 @@ import {
   SubmitService,
   stateWhenListed
 } from '@ltilab/submit';
-import type { IBox, IReceipt } from '@ltilab/submit';
-import type { Widget } from '@lumino/widgets';
+import type { IBox, IGradingReply, IPanelBox, IReceipt } from '@ltilab/submit';
+import { Widget } from '@lumino/widgets';
 
 /**
  * The command ids of the submit extension.
@@ -60,6 +64,20 @@ export namespace CommandIDs {
    * Show the Submissions side panel.
    */
   export const openPanel = 'ltilab-submit:open-panel';
+
+  /**
+   * Teachers: build the grading notebook `%03d-<base>` from chosen code
+   * cells of a box's submissions (`ltilab-extract`). Args: `boxId`, and
+   * optionally `base`, `codenums` (skip the dialog) and `dest`.
+   */
+  export const extract = 'ltilab-submit:extract';
+
+  /**
+   * Teachers: collect the scores of the `NNN-<base>` grading notebooks into
+   * `<base>.csv` (`ltilab-tocsv`). Args: `boxId`, and optionally `base`
+   * (skip the dialog) and `dest`.
+   */
+  export const tocsv = 'ltilab-submit:tocsv';
 }
 
 /**
@@ -287,7 +305,9 @@ const panelPlugin: JupyterFrontEndPlugin<void> = {
             boxId: box.id,
             path: model.sourceOf(submission)
           }),
-        open: path => commands.execute('docmanager:open', { path })
+        open: path => commands.execute('docmanager:open', { path }),
+        extract: box => commands.execute(CommandIDs.extract, { boxId: box.id }),
+        tocsv: box => commands.execute(CommandIDs.tocsv, { boxId: box.id })
       }
     });
     panel.id = 'jp-ltilab-submit-panel';
@@ -326,16 +346,316 @@ const panelPlugin: JupyterFrontEndPlugin<void> = {
         return model.refresh();
       }
     });
+
+    const grade = async (
+      args: Record<string, unknown>,
+      withCodenums: boolean
+    ): Promise<IGradingReply | null> => {
+      if (!model.isTeacher) {
+        Notification.error(trans.__('Only teachers can do this.'));
+        return null;
+      }
+      const entry = await Private.chooseTeacherBox(
+        model.boxes,
+        trans,
+        typeof args.boxId === 'string' ? args.boxId : undefined
+      );
+      if (!entry) {
+        return null;
+      }
+      let input: Private.IGradingInput | null;
+      if (typeof args.base === 'string') {
+        input = Private.inputFromArgs(args, withCodenums);
+        if (!input) {
+          Notification.error(
+            trans.__('Invalid notebook name or code cell numbers.')
+          );
+          return null;
+        }
+      } else {
+        input = await Private.askGradingInput(
+          trans,
+          withCodenums,
+          commonNotebook(entry.table)
+        );
+        if (!input) {
+          return null;
+        }
+      }
+      const dest = typeof args.dest === 'string' ? args.dest : undefined;
+      let reply: IGradingReply;
+      try {
+        reply = withCodenums
+          ? await service.extract(entry.box.id, {
+              base: input.base,
+              codenums: input.codenums,
+              dest
+            })
+          : await service.tocsv(entry.box.id, { base: input.base, dest });
+      } catch (reason) {
+        Notification.error(
+          withCodenums
+            ? trans.__(
+                'Could not extract %1: %2',
+                input.base,
+                reason instanceof Error ? reason.message : String(reason)
+              )
+            : trans.__(
+                'Could not write the scores CSV of %1: %2',
+                input.base,
+                reason instanceof Error ? reason.message : String(reason)
+              ),
+          { autoClose: false }
+        );
+        return null;
+      }
+      const files = reply.files;
+      if (files.length > 0) {
+        Notification.success(trans.__('Wrote %1', files.join(', ')), {
+          autoClose: 10000,
+          actions: [
+            {
+              label: trans.__('Open'),
+              caption: trans.__('Open %1', files[0]),
+              callback: () =>
+                void commands.execute('docmanager:open', { path: files[0] })
+            }
+          ]
+        });
+      }
+      return reply;
+    };
+
+    commands.addCommand(CommandIDs.extract, {
+      label: trans.__('Extract Submissions for Grading…'),
+      caption: trans.__(
+        'Build a grading notebook from chosen code cells of every submission'
+      ),
+      isVisible: () => model.isTeacher,
+      isEnabled: () => model.isTeacher,
+      execute: args => grade(args, true)
+    });
+
+    commands.addCommand(CommandIDs.tocsv, {
+      label: trans.__('Collect Scores into a CSV…'),
+      caption: trans.__(
+        'Collect the scores of the grading notebooks into a CSV file'
+      ),
+      isVisible: () => model.isTeacher,
+      isEnabled: () => model.isTeacher,
+      execute: args => grade(args, false)
+    });
+
     if (palette) {
-      palette.addItem({
-        command: CommandIDs.openPanel,
-        category: trans.__('Submissions')
-      });
+      const category = trans.__('Submissions');
+      for (const command of [
+        CommandIDs.openPanel,
+        CommandIDs.extract,
+        CommandIDs.tocsv
+      ]) {
+        palette.addItem({ command, category });
+      }
     }
   }
 };
 
 namespace Private {
+  /**
+   * What the grading dialogs ask for.
+   */
+  export interface IGradingInput {
+    base: string;
+    codenums: number[];
+  }
+
+  /**
+   * The grading input passed as command args, validated; null if invalid.
+   */
+  export function inputFromArgs(
+    args: Record<string, unknown>,
+    withCodenums: boolean
+  ): IGradingInput | null {
+    const base = checkBaseName(String(args.base));
+    if (!base) {
+      return null;
+    }
+    if (!withCodenums) {
+      return { base, codenums: [] };
+    }
+    const raw = args.codenums;
+    const codenums = parseCodenums(
+      Array.isArray(raw) ? raw.join(' ') : typeof raw === 'string' ? raw : ''
+    );
+    return codenums ? { base, codenums } : null;
+  }
+
+  /**
+   * The box a grading command works on: the one asked for, the only box
+   * with a teacher table, or the user's choice.
+   */
+  export async function chooseTeacherBox(
+    boxes: ReadonlyArray<IPanelBox>,
+    trans: TranslationBundle,
+    boxId?: string
+  ): Promise<IPanelBox | null> {
+    if (boxId !== undefined) {
+      const entry = boxes.find(b => b.box.id === boxId);
+      if (!entry) {
+        Notification.error(trans.__('No submission box %1.', boxId));
+      }
+      return entry ?? null;
+    }
+    const candidates = boxes.filter(b => b.box.available);
+    if (candidates.length === 0) {
+      Notification.error(trans.__('No submission box is open to you.'));
+      return null;
+    }
+    if (candidates.length === 1) {
+      return candidates[0];
+    }
+    const labels = candidates.map(b => b.box.label);
+    const answer = await InputDialog.getItem({
+      title: trans.__('Which submission box?'),
+      items: labels,
+      okLabel: trans.__('Select'),
+      cancelLabel: trans.__('Cancel')
+    });
+    if (!answer.button.accept || answer.value === null) {
+      return null;
+    }
+    return candidates[labels.indexOf(answer.value)] ?? null;
+  }
+
+  /**
+   * Ask for the notebook name (and the code cell numbers) until they are
+   * valid or the dialog is cancelled.
+   */
+  export async function askGradingInput(
+    trans: TranslationBundle,
+    withCodenums: boolean,
+    proposed: string
+  ): Promise<IGradingInput | null> {
+    let base = proposed;
+    let codenums = '';
+    let error = '';
+    for (;;) {
+      const body = new GradingBody({
+        trans,
+        base,
+        codenums: withCodenums ? codenums : null,
+        error
+      });
+      const result = await showDialog({
+        title: withCodenums
+          ? trans.__('Extract Submissions for Grading')
+          : trans.__('Collect Scores into a CSV'),
+        body,
+        focusNodeSelector: 'input',
+        buttons: [
+          Dialog.cancelButton({ label: trans.__('Cancel') }),
+          Dialog.okButton({
+            label: withCodenums ? trans.__('Extract') : trans.__('Write CSV')
+          })
+        ]
+      });
+      if (!result.button.accept || !result.value) {
+        return null;
+      }
+      base = result.value.base;
+      codenums = result.value.codenums;
+      const name = checkBaseName(base);
+      if (!name) {
+        error = trans.__('Enter a notebook file name such as kadai.ipynb.');
+        continue;
+      }
+      if (!withCodenums) {
+        return { base: name, codenums: [] };
+      }
+      const numbers = parseCodenums(codenums);
+      if (!numbers) {
+        error = trans.__(
+          'Enter code cell numbers from 0 to %1, separated by spaces or commas.',
+          MAX_CODENUM
+        );
+        continue;
+      }
+      return { base: name, codenums: numbers };
+    }
+  }
+
+  /**
+   * The body of the grading dialogs.
+   */
+  class GradingBody
+    extends Widget
+    implements Dialog.IBodyWidget<{ base: string; codenums: string }>
+  {
+    constructor(options: {
+      trans: TranslationBundle;
+      base: string;
+      codenums: string | null;
+      error: string;
+    }) {
+      super();
+      const { trans } = options;
+      this.addClass('jp-LtilabSubmit-gradingDialog');
+      this._base = this._field(
+        trans.__('Assignment notebook'),
+        'jp-LtilabSubmit-baseInput',
+        options.base,
+        'kadai.ipynb'
+      );
+      if (options.codenums !== null) {
+        this._codenums = this._field(
+          trans.__('Code cell numbers'),
+          'jp-LtilabSubmit-codenumsInput',
+          options.codenums,
+          '1 2'
+        );
+        const hint = document.createElement('div');
+        hint.className = 'jp-LtilabSubmit-gradingHint';
+        hint.textContent = trans.__(
+          'One grading notebook with the cells tagged codenum:<n> for these numbers, named after the first one.'
+        );
+        this.node.appendChild(hint);
+      }
+      if (options.error) {
+        const error = document.createElement('div');
+        error.className = 'jp-LtilabSubmit-error';
+        error.setAttribute('role', 'alert');
+        error.textContent = options.error;
+        this.node.appendChild(error);
+      }
+    }
+
+    getValue(): { base: string; codenums: string } {
+      return {
+        base: this._base.value,
+        codenums: this._codenums?.value ?? ''
+      };
+    }
+
+    private _field(
+      label: string,
+      className: string,
+      value: string,
+      placeholder: string
+    ): HTMLInputElement {
+      const labelNode = document.createElement('label');
+      labelNode.textContent = label;
+      const input = document.createElement('input');
+      input.className = `jp-mod-styled ${className}`;
+      input.value = value;
+      input.placeholder = placeholder;
+      labelNode.appendChild(input);
+      this.node.appendChild(labelNode);
+      return input;
+    }
+
+    private _base: HTMLInputElement;
+    private _codenums: HTMLInputElement | null = null;
+  }
+
   /**
    * The box to submit to: the one asked for, the only one accepting
    * submissions now, or the user's choice among several.

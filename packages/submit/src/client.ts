@@ -10,6 +10,7 @@ import type { ISignal } from '@lumino/signaling';
 
 import type {
   IBoxesReply,
+  IGradingReply,
   IMineReply,
   IReceipt,
   ISubmitResult,
@@ -187,6 +188,49 @@ export class SubmitService implements ISubmitService {
     }
     const response = await requestAPI(this.serverSettings, path);
     return response.blob();
+  }
+
+  async extract(
+    boxId: string,
+    options: ISubmitService.IExtractOptions
+  ): Promise<IGradingReply> {
+    const { base, codenums, dest } = options;
+    return this._grading(boxId, 'extract', {
+      base,
+      codenums: [...codenums],
+      ...(dest === undefined ? {} : { dest })
+    });
+  }
+
+  async tocsv(
+    boxId: string,
+    options: ISubmitService.IToCsvOptions
+  ): Promise<IGradingReply> {
+    const { base, dest } = options;
+    return this._grading(boxId, 'tocsv', {
+      base,
+      ...(dest === undefined ? {} : { dest })
+    });
+  }
+
+  private async _grading(
+    boxId: string,
+    verb: string,
+    body: Record<string, unknown>
+  ): Promise<IGradingReply> {
+    const { status, data } = await requestJSON<IGradingReply>(
+      this.serverSettings,
+      `boxes/${encodeURIComponent(boxId)}/${verb}`,
+      { method: 'POST', body: JSON.stringify(body) }
+    );
+    if (!data || !Array.isArray(data.files)) {
+      throw new SubmitAPIError(
+        status,
+        'bad_response',
+        'The server sent no file list.'
+      );
+    }
+    return data;
   }
 
   private _submitted = new Signal<ISubmitService, ISubmitService.ISubmitted>(

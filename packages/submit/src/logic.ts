@@ -356,6 +356,88 @@ export function acceptingBoxes(
   );
 }
 
+/**
+ * The largest code cell number: grading notebooks are named `%03d-<base>`
+ * and 999 numbers the score cells.
+ */
+export const MAX_CODENUM = 998;
+
+/**
+ * The code cell numbers typed in the extract dialog: integers from 0 to
+ * `MAX_CODENUM` separated by commas or spaces (full-width forms and `、`
+ * too), duplicates dropped, order kept.
+ *
+ * @returns the numbers, or null when the text is empty or not valid.
+ */
+export function parseCodenums(text: string): number[] | null {
+  const tokens = text
+    .normalize('NFKC')
+    .split(/[\s,、]+/)
+    .filter(token => token !== '');
+  if (tokens.length === 0) {
+    return null;
+  }
+  const numbers: number[] = [];
+  for (const token of tokens) {
+    if (!/^\d{1,3}$/.test(token)) {
+      return null;
+    }
+    const value = Number(token);
+    if (value > MAX_CODENUM) {
+      return null;
+    }
+    if (!numbers.includes(value)) {
+      numbers.push(value);
+    }
+  }
+  return numbers;
+}
+
+/**
+ * The assignment notebook name typed in the grading dialogs, trimmed, when
+ * it is a plain visible file name (as the server requires), else null.
+ */
+export function checkBaseName(text: string): string | null {
+  const name = text.trim();
+  if (
+    name === '' ||
+    name.startsWith('.') ||
+    /[/\\]/.test(name) ||
+    // eslint-disable-next-line no-control-regex
+    /[\u0000-\u001f\u007f]/.test(name)
+  ) {
+    return null;
+  }
+  return name;
+}
+
+/**
+ * The assignment notebook a box's submissions are most often of, to propose
+ * in the grading dialogs; '' when no notebook was submitted.
+ */
+export function commonNotebook(table: ITableReply | null): string {
+  const counts = new Map<string, number>();
+  for (const row of table?.rows ?? []) {
+    for (const file of row.files) {
+      if (file.file.endsWith('.ipynb')) {
+        counts.set(file.file, (counts.get(file.file) ?? 0) + 1);
+      }
+    }
+  }
+  let best = '';
+  let bestCount = 0;
+  for (const [name, count] of counts) {
+    if (
+      count > bestCount ||
+      (count === bestCount && Private.compare(name, best) < 0)
+    ) {
+      best = name;
+      bestCount = count;
+    }
+  }
+  return best;
+}
+
 namespace Private {
   /**
    * A locale Intl accepts: JupyterLab's language codes use `_` (`ja_JP`).

@@ -268,6 +268,16 @@ export interface ISubmitResult {
 }
 
 /**
+ * `POST boxes/<id>/extract` and `POST boxes/<id>/tocsv`.
+ */
+export interface IGradingReply {
+  /**
+   * The files written, relative to the server root.
+   */
+  readonly files: ReadonlyArray<string>;
+}
+
+/**
  * The submission service: a typed client of the server's
  * `<base_url>/ltilab/submit/` API.
  *
@@ -311,6 +321,24 @@ export interface ISubmitService {
    * Read a stored submission (or one of its earlier versions).
    */
   read(boxId: string, stored: string, version?: string): Promise<Blob>;
+
+  /**
+   * Teachers: write the grading notebook `%03d-<base>` of a box's
+   * submissions (as `ltilab-extract`), into `dest` under the server root.
+   */
+  extract(
+    boxId: string,
+    options: ISubmitService.IExtractOptions
+  ): Promise<IGradingReply>;
+
+  /**
+   * Teachers: write `<stem>.csv` (`Name,P001,…,Total`) from the `NNN-<base>`
+   * grading notebooks in `dest` (as `ltilab-tocsv`).
+   */
+  tocsv(
+    boxId: string,
+    options: ISubmitService.IToCsvOptions
+  ): Promise<IGradingReply>;
 }
 
 /**
@@ -330,6 +358,32 @@ export namespace ISubmitService {
      * The submitted file's path relative to the server root.
      */
     readonly path: string;
+  }
+
+  /**
+   * What `tocsv` needs.
+   */
+  export interface IToCsvOptions {
+    /**
+     * The assignment notebook name, e.g. `kadai.ipynb`.
+     */
+    readonly base: string;
+
+    /**
+     * The folder to work in, relative to the server root; the server's
+     * default (the folder holding the box's link) when omitted.
+     */
+    readonly dest?: string;
+  }
+
+  /**
+   * What `extract` needs.
+   */
+  export interface IExtractOptions extends IToCsvOptions {
+    /**
+     * The code cell numbers (`codenum:<n>` tags) to collect.
+     */
+    readonly codenums: ReadonlyArray<number>;
   }
 }
 

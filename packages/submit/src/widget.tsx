@@ -95,6 +95,18 @@ export namespace SubmitPanel {
      * Open a file by its path relative to the server root.
      */
     open: (path: string) => unknown;
+
+    /**
+     * Teachers: build a grading notebook from a box's submissions. Omit it
+     * to hide the button.
+     */
+    extract?: (box: IBox) => Promise<unknown>;
+
+    /**
+     * Teachers: collect the scores of a box's grading notebooks into a CSV.
+     * Omit it to hide the button.
+     */
+    tocsv?: (box: IBox) => Promise<unknown>;
   }
 
   /**
@@ -176,6 +188,16 @@ namespace Private {
             run(() => actions.resubmit(entry.box, submission))
           }
           onOpen={actions.open}
+          onExtract={
+            actions.extract
+              ? () => run(() => actions.extract!(entry.box))
+              : undefined
+          }
+          onToCsv={
+            actions.tocsv
+              ? () => run(() => actions.tocsv!(entry.box))
+              : undefined
+          }
         />
       ));
     }
@@ -236,6 +258,8 @@ namespace Private {
     onSubmit?: () => void;
     onResubmit: (submission: ISubmission) => void;
     onOpen: (path: string) => unknown;
+    onExtract?: () => void;
+    onToCsv?: () => void;
   }
 
   function Box(props: IBoxProps): React.ReactElement {
@@ -336,7 +360,10 @@ namespace Private {
             entry={entry}
             trans={trans}
             locale={locale}
+            busy={busy}
             onOpen={props.onOpen}
+            onExtract={props.onExtract}
+            onToCsv={props.onToCsv}
           />
         )}
       </section>
@@ -347,7 +374,10 @@ namespace Private {
     entry: IPanelBox;
     trans: TranslationBundle;
     locale: string;
+    busy: boolean;
     onOpen: (path: string) => unknown;
+    onExtract?: () => void;
+    onToCsv?: () => void;
   }
 
   function Teacher(props: ITeacherProps): React.ReactElement {
@@ -416,6 +446,34 @@ namespace Private {
             ))}
           </tbody>
         </table>
+        {(props.onExtract || props.onToCsv) && (
+          <div className="jp-LtilabSubmit-grading">
+            {props.onExtract && (
+              <button
+                className="jp-mod-styled jp-LtilabSubmit-extract"
+                disabled={props.busy}
+                title={trans.__(
+                  'Build a grading notebook from chosen code cells of every submission'
+                )}
+                onClick={props.onExtract}
+              >
+                {trans.__('Extract for grading…')}
+              </button>
+            )}
+            {props.onToCsv && (
+              <button
+                className="jp-mod-styled jp-LtilabSubmit-tocsv"
+                disabled={props.busy}
+                title={trans.__(
+                  'Collect the scores of the grading notebooks into a CSV file'
+                )}
+                onClick={props.onToCsv}
+              >
+                {trans.__('Scores to CSV…')}
+              </button>
+            )}
+          </div>
+        )}
       </div>
     );
   }

@@ -5,7 +5,9 @@ Successors of the predecessor's ``submit``, ``extract`` and ``tocsv``
 ``!submit kadai.ipynb``-style cells keep working.  They read the same
 environment and configuration as the server extension
 (:mod:`ltilab.submit.boxes`) and write through the same store
-(:mod:`ltilab.submit.store`): atomic, versioned, logged.
+(:mod:`ltilab.submit.store`): atomic, versioned, logged.  The grading logic
+of ``extract`` and ``tocsv`` lives in :mod:`ltilab.submit.grading`, shared
+with the teacher's REST endpoints.
 
 Also runnable as ``python -m ltilab.submit.cli submit|extract|tocsv …``.
 """
@@ -13,20 +15,21 @@ Also runnable as ``python -m ltilab.submit.cli submit|extract|tocsv …``.
 from __future__ import annotations
 
 import argparse
-import copy
-import csv
 import glob
 import os
-import re
 import sys
-import tempfile
 from typing import Optional, Sequence
 
 from . import store
 from .boxes import LtilabSubmit, SubmitContext, resolve
+from .grading import (  # noqa: F401 - the grading functions, as before
+    SCORE_CODENUM,
+    collect_scores,
+    extract,
+    submissions_of,
+    tocsv,
+)
 from .store import SubmitError
-
-SCORE_CODENUM = 999
 
 
 def _load_config():
@@ -155,100 +158,6 @@ def _find_source(name: str, home: str, ctx: SubmitContext) -> str:
 # ltilab-extract
 
 
-def _codenums(cell) -> set:
-    nums = set()
-    for tag in cell.get("metadata", {}).get("tags", []) or []:
-        if isinstance(tag, str) and tag.startswith("codenum:"):
-            try:
-                nums.add(int(tag[len("codenum:"):].strip()))
-            except ValueError:
-                pass
-    return nums
-
-
-def _has_codenum_tag(cell) -> bool:
-    return any(
-        isinstance(t, str) and t.startswith("codenum:")
-        for t in cell.get("metadata", {}).get("tags", []) or []
-    )
-
-
-def _write_notebook_atomic(nb, path: str) -> None:
-    import nbformat
-
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".ltilab-", suffix=".part", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            nbformat.write(nb, fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o640)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
-def submissions_of(directory: str, base: str) -> list:
-    """[(user, path)] of every ``<user>_<base>`` in ``directory``, by user."""
-    suffix = "_" + base
-    found = []
-    for name in sorted(os.listdir(directory)):
-        if name.startswith(".") or not name.endswith(suffix) or len(name) <= len(suffix):
-            continue
-        path = os.path.join(directory, name)
-        if os.path.isfile(path):
-            found.append((name[: -len(suffix)], path))
-    return sorted(found)
-
-
-def extract(directory: str, base: str, codenums: Sequence[int], out_dir: str = ".") -> str:
-    """Build the grading notebook ``<out_dir>/%03d-<base>`` and return its path."""
-    import nbformat
-    from nbformat import v4
-
-    wanted = set(codenums)
-    nb = v4.new_notebook()
-    kernelspec = None
-    for user, path in submissions_of(directory, base):
-        nb.cells.append(v4.new_markdown_cell(f"## {user}"))
-        try:
-            with open(path, encoding="utf-8") as fh:
-                sub = nbformat.read(fh, as_version=4)
-        except Exception as err:  # noqa: BLE001 - one bad file must not stop grading
-            print(f"ltilab-extract: {os.path.basename(path)}: cannot read: {err}", file=sys.stderr)
-            nb.cells.append(v4.new_markdown_cell(f"*Could not read `{os.path.basename(path)}`: {err}*"))
-            sub = None
-        if sub is not None:
-            kernelspec = kernelspec or sub.metadata.get("kernelspec")
-            for cell in sub.cells:
-                if cell.cell_type != "code":
-                    continue
-                if _codenums(cell) & wanted or not _has_codenum_tag(cell):
-                    nb.cells.append(
-                        v4.new_code_cell(
-                            source=cell.source,
-                            metadata=copy.deepcopy(dict(cell.metadata)),
-                            outputs=copy.deepcopy(list(cell.get("outputs", []))),
-                            execution_count=cell.get("execution_count"),
-                        )
-                    )
-        nb.cells.append(v4.new_markdown_cell("#### Score:"))
-        nb.cells.append(
-            v4.new_code_cell(
-                source="0", metadata={"tags": [f"user: {user}", f"codenum:{SCORE_CODENUM}"]}
-            )
-        )
-        nb.cells.append(v4.new_markdown_cell("---"))
-    if kernelspec:
-        nb.metadata["kernelspec"] = kernelspec
-    out = os.path.join(out_dir, "%03d-%s" % (codenums[0], base))
-    _write_notebook_atomic(nb, out)
-    return out
-
-
 def main_extract(argv: Optional[Sequence[str]] = None) -> int:
     """``ltilab-extract <base.ipynb> <codenum…>``: one grading notebook.
 
@@ -294,61 +203,6 @@ def main_extract(argv: Optional[Sequence[str]] = None) -> int:
 
 # --------------------------------------------------------------------------
 # ltilab-tocsv
-
-
-def _number(text: str):
-    try:
-        value = float(text)
-    except ValueError:
-        return None
-    return int(value) if value.is_integer() else value
-
-
-def collect_scores(directory: str, base: str):
-    """({user: {problem: score}}, [problem numbers]) from every ``NNN-<base>``."""
-    import nbformat
-
-    pattern = re.compile(r"^(\d{3})-" + re.escape(base) + r"$")
-    scores: dict = {}
-    problems = []
-    for name in sorted(os.listdir(directory)):
-        match = pattern.match(name)
-        if not match:
-            continue
-        problem = int(match.group(1))
-        problems.append(problem)
-        with open(os.path.join(directory, name), encoding="utf-8") as fh:
-            nb = nbformat.read(fh, as_version=4)
-        for cell in nb.cells:
-            tags = [t for t in cell.get("metadata", {}).get("tags", []) or [] if isinstance(t, str)]
-            if cell.cell_type != "code" or SCORE_CODENUM not in _codenums(cell):
-                continue
-            user = next((t.split(":", 1)[1].strip() for t in tags if t.startswith("user:")), None)
-            if not user:
-                continue
-            first = (cell.source.splitlines() or [""])[0].strip()
-            value = _number(first)
-            if value is None:
-                print(f"ltilab-tocsv: {name}: {user}: score {first!r} is not a number; 0 used", file=sys.stderr)
-                value = 0
-            scores.setdefault(user, {})[problem] = value
-    return scores, sorted(set(problems))
-
-
-def tocsv(directory: str, base: str, out: Optional[str] = None) -> str:
-    scores, problems = collect_scores(directory, base)
-    stem = base[: -len(".ipynb")] if base.endswith(".ipynb") else base
-    out = out or os.path.join(directory, f"{stem}.csv")
-    tmp = out + ".part"
-    with open(tmp, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["Name", *(f"P{p:03d}" for p in problems), "Total"])
-        for user in sorted(scores):
-            row = [scores[user].get(p, 0) for p in problems]
-            total = sum(row)
-            writer.writerow([user, *row, int(total) if float(total).is_integer() else total])
-    os.replace(tmp, out)
-    return out
 
 
 def main_tocsv(argv: Optional[Sequence[str]] = None) -> int:

@@ -9,6 +9,11 @@ The single-user server acts for one user (``NB_USER`` or the configured
 ``c.LtilabSubmit.user``): a student only ever sees, submits and reads
 ``<box>/<user>_*`` files of their own; the teacher listing and other
 students' files need a teacher.  There is no delete or overwrite-by-name verb.
+
+Teachers also run the grading tools here (``POST boxes/<id>/extract`` and
+``POST boxes/<id>/tocsv``), through the same :mod:`ltilab.submit.grading`
+functions as ``ltilab-extract`` and ``ltilab-tocsv``; they write only into an
+existing folder under the server root, never into a box.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ import tornado.web
 from jupyter_server.base.handlers import APIHandler
 from jupyter_server.utils import url_path_join
 
-from . import store
+from . import grading, store
 from .boxes import SubmitContext
 from .store import SubmitError
 
@@ -208,6 +213,83 @@ class FileHandler(_Base):
         await self._handle(work)
 
 
+class _GradingHandler(_Base):
+    """Shared part of the teacher's grading endpoints: the JSON body, the
+    base notebook name and the destination folder under the server root
+    (default: the folder that holds the box's link, or the root)."""
+
+    def _body(self) -> dict:
+        try:
+            body = json.loads(self.request.body or b"{}")
+        except ValueError:
+            raise SubmitError(400, "bad_request", "The request body is not JSON.") from None
+        if not isinstance(body, dict):
+            raise SubmitError(400, "bad_request", "The request body must be a JSON object.")
+        return body
+
+    def _dest(self, box, body: dict) -> str:
+        ctx = self.ctx
+        rel = body.get("dest")
+        if rel is None:
+            rel = grading.default_dest(box)
+        cm = self.settings.get("contents_manager")
+        return grading.resolve_dest(
+            ctx.root_dir,
+            rel,
+            boxes=ctx.boxes.values(),
+            allow_hidden=bool(getattr(cm, "allow_hidden", False)),
+        )
+
+    def _written(self, paths: list) -> dict:
+        root = os.path.realpath(self.ctx.root_dir)
+        files = [
+            os.path.relpath(os.path.realpath(p), root).replace(os.sep, "/") for p in paths
+        ]
+        return {"files": files}
+
+    def _warn(self, message: str) -> None:
+        self.log.warning("%s", message)
+
+
+class ExtractHandler(_GradingHandler):
+    """POST ``{"base", "codenums", "dest"?}``: the grading notebook
+    ``%03d-<base>`` of the box's submissions (teachers only)."""
+
+    @tornado.web.authenticated
+    async def post(self, box_id):
+        async def work():
+            box = self._box(box_id)
+            self._require_teacher()
+            body = self._body()
+            base = grading.check_base(body.get("base"))
+            codenums = grading.check_codenums(body.get("codenums"))
+            dest = self._dest(box, body)
+            paths = await self._in_thread(
+                grading.run_extract, box.path, base, codenums, dest, self._warn
+            )
+            self._send(self._written(paths), 201)
+
+        await self._handle(work)
+
+
+class ToCsvHandler(_GradingHandler):
+    """POST ``{"base", "dest"?}``: ``<stem>.csv`` from the ``NNN-<base>``
+    grading notebooks in ``dest`` (teachers only)."""
+
+    @tornado.web.authenticated
+    async def post(self, box_id):
+        async def work():
+            box = self._box(box_id)
+            self._require_teacher()
+            body = self._body()
+            base = grading.check_base(body.get("base"))
+            dest = self._dest(box, body)
+            paths = await self._in_thread(grading.run_tocsv, dest, base, self._warn)
+            self._send(self._written(paths), 201)
+
+        await self._handle(work)
+
+
 def _read(path: str) -> bytes:
     with open(path, "rb") as fh:
         return fh.read()
@@ -223,6 +305,8 @@ def setup_handlers(web_app, ctx: SubmitContext) -> None:
         (base + box + r"/submissions/?", SubmissionsHandler),
         (base + box + r"/mine/?", MineHandler),
         (base + box + r"/files/(?P<stored>[^/]+)", FileHandler),
+        (base + box + r"/extract/?", ExtractHandler),
+        (base + box + r"/tocsv/?", ToCsvHandler),
         (base + r"/mine/?", MineHandler),
     ]
     web_app.add_handlers(".*$", handlers)
