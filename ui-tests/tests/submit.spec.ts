@@ -489,6 +489,37 @@ test.describe('submissions, other entry points', () => {
     );
   });
 
+  test("the Blockly editor's toolbar has Submit, from settings", async ({
+    page
+  }) => {
+    // An empty file is a valid, empty .jpblockly workspace.
+    await fs.writeFile(path.join(root, 'program.jpblockly'), '');
+    await page.evaluate(() =>
+      (window as any).jupyterapp.commands.execute('docmanager:open', {
+        path: 'program.jpblockly'
+      })
+    );
+    const toolbar = page.locator(
+      '.jp-MainAreaWidget.jp-LtilabBlocklyEditor > .jp-Toolbar'
+    );
+    // The editor's own items and the Submit button, all from the toolbar
+    // settings of the "Blockly Editor" factory.
+    await expect(toolbar.locator('[data-jp-item-name="run"]')).toBeVisible();
+    const posted = page.waitForResponse(
+      response =>
+        response.url().includes('/ltilab/submit/boxes/hw1/submissions') &&
+        response.request().method() === 'POST'
+    );
+    await toolbar.locator('[data-jp-item-name="ltilab-submit"] button').click();
+    expect((await posted).status()).toBe(201);
+    const stored = JSON.parse(
+      (await fs.readFile(path.join(BOX, 'alice_program.jpblockly'), 'utf8')) ||
+        '{}'
+    );
+    expect(typeof stored).toBe('object');
+    await fs.rm(path.join(root, 'program.jpblockly'), { force: true });
+  });
+
   test('the panel follows the dark theme', async ({ page }) => {
     await page.sidebar.openTab('jp-ltilab-submit-panel');
     const box = panel(page).locator('.jp-LtilabSubmit-box').first();

@@ -20,6 +20,8 @@ import {
   Notification,
   SessionContextDialogs,
   Toolbar,
+  createToolbarFactory,
+  IToolbarWidgetRegistry,
   WidgetTracker
 } from '@jupyterlab/apputils';
 import { IEditorServices } from '@jupyterlab/codeeditor';
@@ -135,7 +137,8 @@ const editorPlugin: JupyterFrontEndPlugin<void> = {
     IDefaultFileBrowser,
     IThemeManager,
     ISettingRegistry,
-    ISessionContextDialogs
+    ISessionContextDialogs,
+    IToolbarWidgetRegistry
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -149,7 +152,8 @@ const editorPlugin: JupyterFrontEndPlugin<void> = {
     browser: IDefaultFileBrowser | null,
     themeManager: IThemeManager | null,
     settingRegistry: ISettingRegistry | null,
-    sessionDialogs: ISessionContextDialogs | null
+    sessionDialogs: ISessionContextDialogs | null,
+    toolbarRegistry: IToolbarWidgetRegistry | null
   ): void => {
     translator = translator ?? nullTranslator;
     const trans = translator.load('ltilab');
@@ -166,8 +170,37 @@ const editorPlugin: JupyterFrontEndPlugin<void> = {
       icon: blocklyIcon
     });
 
+    // The toolbar comes from settings (`jupyter.lab.toolbars` in the
+    // editor's schema), so admins and users can add or remove items and
+    // other extensions (the Submit button) can add theirs.
+    const toolbarOptions = {
+      commands,
+      registry,
+      dialogs,
+      translator,
+      trans
+    };
+    let toolbarFactory: BlocklyEditorFactory.IOptions['toolbarFactory'];
+    if (toolbarRegistry && settingRegistry) {
+      for (const name of Private.TOOLBAR_ITEMS) {
+        toolbarRegistry.addFactory<BlocklyEditor>(
+          BLOCKLY_FACTORY,
+          name,
+          widget => Private.toolbarItem(name, widget, toolbarOptions)
+        );
+      }
+      toolbarFactory = createToolbarFactory(
+        toolbarRegistry,
+        settingRegistry,
+        BLOCKLY_FACTORY,
+        editorPlugin.id,
+        translator
+      );
+    }
+
     const factory = new BlocklyEditorFactory({
       name: BLOCKLY_FACTORY,
+      toolbarFactory,
       label: trans.__('Blockly Editor'),
       modelName: 'text',
       fileTypes: [BLOCKLY_FILE_TYPE],
@@ -222,13 +255,9 @@ const editorPlugin: JupyterFrontEndPlugin<void> = {
         void tracker.save(widget);
       });
       void tracker.add(widget);
-      Private.populateToolbar(widget, {
-        commands,
-        registry,
-        dialogs,
-        translator: translator!,
-        trans
-      });
+      if (!toolbarFactory) {
+        Private.populateToolbar(widget, toolbarOptions);
+      }
     });
 
     if (themeManager) {
@@ -471,57 +500,89 @@ namespace Private {
   }
 
   /**
-   * Fill an editor's toolbar.
+   * The editor's own toolbar items, in their default order (the editor's
+   * settings schema gives the same order as ranks).
    */
-  export function populateToolbar(
+  export const TOOLBAR_ITEMS = [
+    'save',
+    'run',
+    'interrupt',
+    'restart',
+    'clear',
+    'copy',
+    'toolbox',
+    'kernelName',
+    'kernelStatus'
+  ];
+
+  export interface IToolbarOptions {
+    commands: JupyterFrontEnd['commands'];
+    registry: IBlocklyRegistry;
+    dialogs: ISessionContextDialogs;
+    translator: ITranslator;
+    trans: TranslationBundle;
+  }
+
+  /**
+   * One of the editor's toolbar items.
+   */
+  export function toolbarItem(
+    name: string,
     widget: BlocklyEditor,
-    options: {
-      commands: JupyterFrontEnd['commands'];
-      registry: IBlocklyRegistry;
-      dialogs: ISessionContextDialogs;
-      translator: ITranslator;
-      trans: TranslationBundle;
-    }
-  ): void {
+    options: IToolbarOptions
+  ): Widget {
     const { commands, registry, dialogs, translator } = options;
-    const toolbar = widget.toolbar;
-    const button = (id: string) =>
+    const button = (id: string, args: ReadonlyPartialJSONObject = {}) =>
       new CommandToolbarButton({
         commands,
         id,
-        args: { toolbar: true },
+        args: { toolbar: true, ...args },
         label: ''
       });
-    toolbar.addItem(
-      'save',
-      new CommandToolbarButton({
-        commands,
-        id: 'docmanager:save',
-        label: ''
-      })
-    );
-    toolbar.addItem('run', button(CommandIDs.run));
-    toolbar.addItem('interrupt', button(CommandIDs.interrupt));
-    toolbar.addItem('restart', button(CommandIDs.restart));
-    toolbar.addItem('clear', button(CommandIDs.clearOutput));
-    toolbar.addItem('copy', button(CommandIDs.copyCode));
-    toolbar.addItem(
-      'toolbox',
-      new ToolboxSelect(widget, registry, options.trans)
-    );
-    toolbar.addItem('spacer', Toolbar.createSpacerItem());
-    toolbar.addItem(
-      'kernelName',
-      Toolbar.createKernelNameItem(
-        widget.context.sessionContext,
-        dialogs,
-        translator
-      )
-    );
-    toolbar.addItem(
-      'kernelStatus',
-      Toolbar.createKernelStatusItem(widget.context.sessionContext, translator)
-    );
+    switch (name) {
+      case 'save':
+        return button('docmanager:save');
+      case 'run':
+        return button(CommandIDs.run);
+      case 'interrupt':
+        return button(CommandIDs.interrupt);
+      case 'restart':
+        return button(CommandIDs.restart);
+      case 'clear':
+        return button(CommandIDs.clearOutput);
+      case 'copy':
+        return button(CommandIDs.copyCode);
+      case 'toolbox':
+        return new ToolboxSelect(widget, registry, options.trans);
+      case 'kernelName':
+        return Toolbar.createKernelNameItem(
+          widget.context.sessionContext,
+          dialogs,
+          translator
+        );
+      case 'kernelStatus':
+        return Toolbar.createKernelStatusItem(
+          widget.context.sessionContext,
+          translator
+        );
+      default:
+        throw new Error(`No Blockly editor toolbar item "${name}".`);
+    }
+  }
+
+  /**
+   * Fill an editor's toolbar without the settings registry.
+   */
+  export function populateToolbar(
+    widget: BlocklyEditor,
+    options: IToolbarOptions
+  ): void {
+    for (const name of TOOLBAR_ITEMS) {
+      if (name === 'kernelName') {
+        widget.toolbar.addItem('spacer', Toolbar.createSpacerItem());
+      }
+      widget.toolbar.addItem(name, toolbarItem(name, widget, options));
+    }
   }
 
   /**
