@@ -27,8 +27,9 @@ kernel.
 from __future__ import annotations
 
 import colorsys
+import contextlib
 import math
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 __all__ = ["JBTurtle", "Turtle", "MIME_TYPE", "compare_drawings", "hsv_to_rgb"]
 
@@ -103,15 +104,19 @@ class JBTurtle:
 
     :param xsize: canvas width in pixels.
     :param ysize: canvas height in pixels.
-    :param display: show the drawing in the notebook (updated after each cell).
+    :param display: ``True`` shows the drawing in the notebook at once and
+        updates it after each cell that drew; ``"end"`` shows it once, when
+        the running cell ends (what block programs do); ``False`` never.
     """
 
-    def __init__(self, xsize: int = 600, ysize: int = 600, display: bool = True):
+    def __init__(self, xsize: int = 600, ysize: int = 600, display: bool | str = True):
         self._display_wanted = display
         self._handle: Any = None
         self._shown_version = -1
         self.init(xsize, ysize)
-        if display:
+        if display == "end":
+            self._display_at_end()
+        elif display:
             self._attach_display()
 
     # -- jbturtle's API ------------------------------------------------------
@@ -225,6 +230,17 @@ class JBTurtle:
             self._record(["fill", self._fill_colour, points])
         self._fill = None
 
+    @contextlib.contextmanager
+    def filling(self, colour: Any = None) -> Iterator[None]:
+        """Fill what the ``with`` block draws: ``with turtle.filling('#fc0'): ...``."""
+        if colour is not None:
+            self.fill_color(colour)
+        self.begin_fill()
+        try:
+            yield
+        finally:
+            self.end_fill()
+
     def write(self, text: Any, size: float = 16) -> None:
         """Write text at the turtle's position in the pen colour."""
         self._record(["text", _round(self.x), _round(self.y), str(text), self.colour, _round(size)])
@@ -295,12 +311,7 @@ class JBTurtle:
         One display message per cell, never one per step: that is what made
         jbturtle slow.
         """
-        try:
-            from IPython import get_ipython
-            from IPython.display import display
-        except ImportError:
-            return
-        shell = get_ipython()
+        shell, display = _ipython()
         if shell is None:
             return
         self._handle = display(self, display_id=True)
@@ -312,6 +323,34 @@ class JBTurtle:
                 self._handle.update(self)
 
         shell.events.register("post_run_cell", refresh)
+
+    def _display_at_end(self) -> None:
+        """Show the drawing once, when the running cell ends, even if it failed.
+
+        A block program is one cell: this sends exactly one bundle per run.
+        """
+        shell, display = _ipython()
+        if shell is None:
+            return
+
+        def show(*_: Any) -> None:
+            shell.events.unregister("post_run_cell", show)
+            display(self)
+
+        shell.events.register("post_run_cell", show)
+
+
+def _ipython() -> tuple[Any, Any]:
+    """The running IPython shell and its ``display``, or ``(None, None)``.
+
+    IPython is optional: outside a kernel the turtle just records.
+    """
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:
+        return None, None
+    return get_ipython(), display
 
 
 #: Plain turtle-module style name.

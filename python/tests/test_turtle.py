@@ -99,6 +99,21 @@ class TestGeometry:
         fill = next(op for op in t.ops if op[0] == "fill")
         assert fill[1] == "#ff0000" and len(fill[2]) == 4
 
+    def test_filling_fills_what_the_with_block_draws_even_on_error(self):
+        t = new()
+        with t.filling("#00ff00"):
+            t.forward(40)
+            t.turn_right(90)
+            t.forward(40)
+        assert t.ops[-1] == ["fill", "#00ff00", [[300, 300], [340, 300], [340, 340]]]
+        with pytest.raises(ZeroDivisionError):
+            with t.filling():
+                t.forward(10)
+                t.turn_right(90)
+                t.forward(10)
+                1 / 0
+        assert t.ops[-1][0] == "fill" and t._fill is None
+
 
 class TestColours:
     @pytest.mark.parametrize(
@@ -256,3 +271,29 @@ def test_a_jbturtle_notebook_runs_on_a_real_kernel_with_the_import_changed():
     assert len(lines) == 37  # 36 from the first cell, 1 from the second
     assert not any(o.output_type == "display_data" for o in nb.cells[1].outputs)
     assert math.isclose(lines[0][1], 300) and math.isclose(lines[0][2], 150)
+
+
+def test_display_at_end_sends_one_bundle_when_the_cell_ends_even_if_it_fails():
+    """Block programs create their turtle with display="end"."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell(
+            "from ltilab.turtle import JBTurtle\n"
+            "t = JBTurtle(200, 100, display='end')\n"
+            "for i in range(10):\n"
+            "    t.forward(10)\n"
+            "print('drawn')\n"
+        ),
+        nbformat.v4.new_code_cell("t = JBTurtle(200, 100, display='end')\nt.forward(20)\n1 / 0\n"),
+        nbformat.v4.new_code_cell("print('no turtle here')"),
+    ]
+    NotebookClient(nb, timeout=60, kernel_name="python3", allow_errors=True).execute()
+    first, failed, after = (cell.outputs for cell in nb.cells)
+    # The bundle comes after the program's own output, once.
+    assert [o.output_type for o in first] == ["stream", "display_data"]
+    assert len([op for op in first[1].data[MIME_TYPE]["ops"] if op[0] == "line"]) == 10
+    displays = [o for o in failed if o.output_type == "display_data"]
+    assert len(displays) == 1 and any(o.output_type == "error" for o in failed)
+    assert displays[0].data[MIME_TYPE]["ops"] == [["line", 120, 50]]
+    # The hook is gone: a later cell shows nothing more.
+    assert [o.output_type for o in after] == ["stream"]

@@ -8,10 +8,15 @@
  * written in the server's root on disk, as a teacher hands them out.
  */
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
-import type { Page } from '@playwright/test';
 import * as fs from 'fs/promises';
 import * as path from 'path';
 
+import {
+  blocklyEditor as editor,
+  blocklyKernelIdle as kernelIdle,
+  onBlocklyPanel as onPanel,
+  openInBlocklyEditor as openFile
+} from './blockly-page';
 import { JAPANESE_UI } from './japanese';
 
 const root = process.env.JUPYTERLAB_GALATA_ROOT_DIR!;
@@ -21,102 +26,102 @@ const FIXTURES = path.resolve(
 );
 const DIR = 'broccoli-ui';
 
-const editor = (page: Page) =>
-  page.locator('.jp-LtilabBlocklyEditor:not(.lm-mod-hidden)');
+const KERNELSPEC = {
+  name: 'python3',
+  display_name: 'Python 3 (ipykernel)',
+  language: 'python'
+};
+
+/**
+ * `print(text)` with a text shadow, optionally followed by another block.
+ */
+const printBlock = (id: string, text: string, rest: object = {}) => ({
+  type: 'text_print',
+  id,
+  inputs: {
+    TEXT: { shadow: { type: 'text', id: `${id}-text`, fields: { TEXT: text } } }
+  },
+  ...rest
+});
+
+/**
+ * A `.jpblockly` file of top-level blocks, with ltilab metadata if given.
+ */
+const jpblockly = (blocks: object[], ltilab?: object) =>
+  JSON.stringify({
+    blocks: { languageVersion: 0, blocks },
+    variables: [],
+    metadata: { kernelspec: KERNELSPEC, ...(ltilab ? { ltilab } : {}) }
+  });
 
 /**
  * An infinite loop built from blocks: `while True: pass`.
  */
-const LOOP = JSON.stringify({
-  blocks: {
-    languageVersion: 0,
-    blocks: [
-      {
-        type: 'controls_whileUntil',
-        id: 'loop',
-        x: 20,
-        y: 20,
-        fields: { MODE: 'WHILE' },
-        inputs: {
-          BOOL: {
-            block: {
-              type: 'logic_boolean',
-              id: 'true',
-              fields: { BOOL: 'TRUE' }
-            }
-          }
-        }
+const LOOP = jpblockly([
+  {
+    type: 'controls_whileUntil',
+    id: 'loop',
+    x: 20,
+    y: 20,
+    fields: { MODE: 'WHILE' },
+    inputs: {
+      BOOL: {
+        block: { type: 'logic_boolean', id: 'true', fields: { BOOL: 'TRUE' } }
       }
-    ]
-  },
-  variables: [],
-  metadata: {
-    kernelspec: {
-      name: 'python3',
-      display_name: 'Python 3 (ipykernel)',
-      language: 'python'
     }
   }
-});
-
-/**
- * Evaluate a function on the current Blockly editor's panel in the page.
- */
-async function onPanel<T, A>(
-  page: Page,
-  fn: (panel: any, arg: A) => T,
-  arg?: A
-): Promise<T> {
-  return page.evaluate(
-    ({ source, arg }) => {
-      const shell = (window as any).jupyterapp.shell;
-      const widget = shell.currentWidget;
-      if (!widget || !widget.hasClass('jp-LtilabBlocklyEditor')) {
-        throw new Error('The current widget is not a Blockly editor');
-      }
-      return new Function('panel', 'arg', `return (${source})(panel, arg);`)(
-        widget.content,
-        arg
-      );
-    },
-    { source: fn.toString(), arg }
-  );
-}
-
-/**
- * Wait until the editor's kernel is idle.
- */
-async function kernelIdle(page: Page): Promise<void> {
-  await page.waitForFunction(
-    () => {
-      const widget = (window as any).jupyterapp.shell.currentWidget;
-      const kernel = widget?.context?.sessionContext?.session?.kernel;
-      return kernel?.status === 'idle';
-    },
-    undefined,
-    { timeout: 60000 }
-  );
-}
-
-/**
- * Open a file of the server root in the Blockly editor.
- */
-async function openFile(page: Page, file: string): Promise<void> {
-  await page.evaluate(
-    p =>
-      (window as any).jupyterapp.commands.execute('docmanager:open', {
-        path: p,
-        factory: 'Blockly Editor'
-      }),
-    file
-  );
-  await expect(editor(page).locator('.blocklySvg').first()).toBeVisible();
-}
+]);
 
 test.beforeAll(async () => {
   await fs.rm(path.join(root, DIR), { recursive: true, force: true });
-  await fs.mkdir(path.join(root, DIR), { recursive: true });
+  await fs.mkdir(path.join(root, DIR, 'dies'), { recursive: true });
   await fs.writeFile(path.join(root, DIR, 'loop.jpblockly'), LOOP);
+  await fs.writeFile(
+    path.join(root, DIR, 'keys.jpblockly'),
+    jpblockly([
+      printBlock('first', 'one', {
+        x: 20,
+        y: 20,
+        next: { block: printBlock('second', 'two') }
+      })
+    ])
+  );
+  // An exercise: two allowed blocks.
+  await fs.writeFile(
+    path.join(root, DIR, 'exercise.jpblockly'),
+    jpblockly([], {
+      formatVersion: 1,
+      toolbox: 'default',
+      allowedBlocks: ['text_print', 'text']
+    })
+  );
+  // A block of an add-on that is not installed, with its own state.
+  await fs.writeFile(
+    path.join(root, DIR, 'unknown.jpblockly'),
+    jpblockly([
+      {
+        type: 'course_stamp',
+        id: 'stamp',
+        x: 20,
+        y: 20,
+        fields: { SHAPE: 'star' },
+        extraState: { size: 3 },
+        next: { block: printBlock('after', 'after the stamp') }
+      }
+    ])
+  );
+  await fs.writeFile(
+    path.join(root, DIR, 'huge.jpblockly'),
+    jpblockly(
+      Array.from({ length: 2500 }, (_, i) =>
+        printBlock(`p${i}`, `${i}`, { x: 20, y: i * 40 })
+      )
+    ).replace(/"shadow"/g, '"block"')
+  );
+  await fs.writeFile(
+    path.join(root, DIR, 'dies', 'dies.jpblockly'),
+    jpblockly([printBlock('alive', 'still alive', { x: 20, y: 20 })])
+  );
   await fs.copyFile(
     path.join(FIXTURES, 'jupyterlab-blockly.jpblockly'),
     path.join(root, DIR, 'predecessor.jpblockly')
@@ -132,7 +137,9 @@ test.afterAll(async () => {
 });
 
 test.describe('Blockly editor', () => {
-  test('the plugins activate without errors', async ({ page }) => {
+  test('the plugins activate without errors, with New in the launcher, menu and palette', async ({
+    page
+  }) => {
     const errors: string[] = [];
     page.on('console', message => {
       if (
@@ -147,11 +154,49 @@ test.describe('Blockly editor', () => {
       page.locator('.jp-LauncherCard').filter({ hasText: 'Blockly Editor' })
     ).toBeVisible();
     expect(errors).toEqual([]);
+    await page
+      .locator('#jp-MainMenu .lm-MenuBar-itemLabel', { hasText: 'File' })
+      .click();
+    await page.locator('.lm-Menu-itemLabel', { hasText: /^New$/ }).hover();
+    await expect(
+      page.locator('.lm-Menu-itemLabel', { hasText: /^Blockly File$/ })
+    ).toBeVisible();
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Escape');
+    await page.evaluate(() =>
+      (window as any).jupyterapp.commands.execute(
+        'apputils:activate-command-palette'
+      )
+    );
+    await page.locator('.lm-CommandPalette-input').fill('New Blockly File');
+    await expect(
+      page
+        .locator('.lm-CommandPalette-item')
+        .filter({ hasText: 'New Blockly File' })
+    ).toBeVisible();
   });
 
   test('create from the launcher, add blocks, run, save and reload', async ({
     page
   }) => {
+    // Blockly's media (sprites, sounds) come from the Jupyter server, not
+    // from static.blockly.com.
+    const server = new URL(page.url()).host;
+    const elsewhere: string[] = [];
+    const media: number[] = [];
+    page.on('request', request => {
+      if (
+        !request.url().startsWith('data:') &&
+        new URL(request.url()).host !== server
+      ) {
+        elsewhere.push(request.url());
+      }
+    });
+    page.on('response', response => {
+      if (response.url().includes('/blockly-media/')) {
+        media.push(response.status());
+      }
+    });
     await page.filebrowser.openDirectory(DIR);
     await page
       .locator('.jp-LauncherCard')
@@ -161,6 +206,8 @@ test.describe('Blockly editor', () => {
     await expect(
       editor(page).locator('.blocklyToolboxCategory').first()
     ).toBeVisible();
+    await expect.poll(() => media.length).toBeGreaterThan(0);
+    expect(media.every(status => status === 200 || status === 304)).toBe(true);
     const tab = page.locator(
       '.lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current'
     );
@@ -221,6 +268,7 @@ test.describe('Blockly editor', () => {
       (window as any).jupyterapp.commands.execute('docmanager:save')
     );
     expect(await fs.readFile(file, 'utf8')).toBe(saved);
+    expect(elsewhere).toEqual([]);
   });
 
   test('a predecessor-format file opens unchanged and runs', async ({
@@ -294,6 +342,218 @@ test.describe('Blockly editor', () => {
     expect(await fs.readFile(file, 'utf8')).toBe(original);
   });
 
+  test('Blockly 13 keyboard navigation, undo and redo of a block edit, and the close prompt', async ({
+    page
+  }) => {
+    const file = path.join(root, DIR, 'keys.jpblockly');
+    await openFile(page, `${DIR}/keys.jpblockly`);
+    const tab = page.locator(
+      '.lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current'
+    );
+    const code = () => onPanel(page, panel => panel.code as string);
+    await expect.poll(code).toContain("print('two')");
+    const focused = () =>
+      page.evaluate(() =>
+        document.activeElement?.closest('[data-id]')?.getAttribute('data-id')
+      );
+
+    // Focus the workspace on an empty spot; the arrow keys go from block to
+    // block, and Delete deletes the focused one.
+    const box = (await editor(page)
+      .locator('.blocklyMainBackground')
+      .first()
+      .boundingBox())!;
+    await page.mouse.click(box.x + box.width - 60, box.y + box.height - 60);
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(focused).toBe('first');
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(focused).toBe('second');
+    await page.keyboard.press('Delete');
+    await expect.poll(code).not.toContain("print('two')");
+    await expect(tab).toHaveClass(/jp-mod-dirty/);
+    await page.evaluate(() =>
+      (window as any).jupyterapp.commands.execute('docmanager:save')
+    );
+    await expect(tab).not.toHaveClass(/jp-mod-dirty/);
+    expect(await fs.readFile(file, 'utf8')).not.toContain('"two"');
+
+    // Undo brings the block back, and the document is dirty again; redo
+    // deletes it again.
+    await page.keyboard.press('Control+z');
+    await expect.poll(code).toContain("print('two')");
+    await expect(tab).toHaveClass(/jp-mod-dirty/);
+    await expect
+      .poll(() => onPanel(page, panel => panel.context.model.toString()))
+      .toContain('"two"');
+    await page.keyboard.press('Control+Shift+z');
+    await expect.poll(code).not.toContain("print('two')");
+    await expect
+      .poll(() => onPanel(page, panel => panel.context.model.toString()))
+      .not.toContain('"two"');
+
+    // Closing the dirty document asks first: JupyterLab's close prompt.
+    await tab.locator('.lm-TabBar-tabCloseIcon').click();
+    const dialog = page.locator('.jp-Dialog');
+    await expect(dialog).toContainText('Save your work');
+    await dialog
+      .getByRole('button', { name: 'Discard changes to file' })
+      .click();
+    await expect(editor(page)).toHaveCount(0);
+  });
+
+  test('a registered toolbox is chosen per document, and allowed blocks restrict it', async ({
+    page
+  }) => {
+    const file = path.join(root, DIR, 'exercise.jpblockly');
+    await openFile(page, `${DIR}/exercise.jpblockly`);
+    const categories = editor(page).locator('.blocklyToolboxCategory');
+    // Only text_print and text are allowed: only their category is left.
+    await expect(categories).toHaveCount(1);
+    await expect(categories).toContainText('Text');
+    await categories.click();
+    expect(
+      await onPanel(page, panel =>
+        panel.workspace
+          .getToolbox()
+          .getFlyout()
+          .getWorkspace()
+          .getTopBlocks(false)
+          .map((block: any) => block.type)
+          .sort()
+      )
+    ).toEqual(['text', 'text_print']);
+
+    // An add-on's toolbox, registered by its stable id, picked in the
+    // toolbar: the exercise's restriction still applies.
+    await onPanel(page, panel =>
+      panel._registry.registerToolbox({
+        id: 'ui-test-kit',
+        label: 'UI test kit',
+        toolbox: {
+          kind: 'categoryToolbox',
+          contents: [
+            {
+              kind: 'category',
+              name: 'Kit',
+              contents: [
+                { kind: 'block', type: 'text_print' },
+                { kind: 'block', type: 'math_number' }
+              ]
+            },
+            {
+              kind: 'category',
+              name: 'Numbers only',
+              contents: [{ kind: 'block', type: 'math_number' }]
+            }
+          ]
+        }
+      })
+    );
+    await editor(page)
+      .locator('.jp-LtilabBlockly-toolboxSelect select')
+      .selectOption('ui-test-kit');
+    await expect(categories).toHaveCount(1);
+    await expect(categories).toContainText('Kit');
+    await page.evaluate(() =>
+      (window as any).jupyterapp.commands.execute('docmanager:save')
+    );
+    const saved = JSON.parse(await fs.readFile(file, 'utf8'));
+    expect(saved.metadata.ltilab.toolbox).toBe('ui-test-kit');
+    expect(saved.metadata.ltilab.allowedBlocks).toEqual(['text_print', 'text']);
+
+    // Reopened, the document comes back with its toolbox.
+    await page.evaluate(() =>
+      (window as any).jupyterapp.commands.execute('application:close-all')
+    );
+    await openFile(page, `${DIR}/exercise.jpblockly`);
+    await expect(categories).toHaveCount(1);
+    await expect(categories).toContainText('Kit');
+    await expect(
+      editor(page).locator('.jp-LtilabBlockly-toolboxSelect select')
+    ).toHaveValue('ui-test-kit');
+  });
+
+  test('unknown blocks survive a save, and a change on disk prompts', async ({
+    page
+  }) => {
+    const file = path.join(root, DIR, 'unknown.jpblockly');
+    await openFile(page, `${DIR}/unknown.jpblockly`);
+    const code = () => onPanel(page, panel => panel.code as string);
+    await expect.poll(code).toContain("print('after the stamp')");
+    expect(
+      await onPanel(page, panel => panel.workspace.getBlockById('stamp').type)
+    ).toBe('ltilab_unknown_block');
+    // The placeholder is marked on the workspace.
+    expect(
+      await onPanel(
+        page,
+        panel => !!panel.workspace.getBlockById('stamp').getIcon('warning')
+      )
+    ).toBe(true);
+
+    await onPanel(page, panel =>
+      panel.workspace.getBlockById('after-text').setFieldValue('edited', 'TEXT')
+    );
+    await expect.poll(code).toContain("print('edited')");
+    await expect
+      .poll(() => onPanel(page, panel => panel.context.model.dirty))
+      .toBe(true);
+    await page.evaluate(() =>
+      (window as any).jupyterapp.commands.execute('docmanager:save')
+    );
+    const saved = JSON.parse(await fs.readFile(file, 'utf8'));
+    const stamp = saved.blocks.blocks[0];
+    expect(stamp).toMatchObject({
+      type: 'course_stamp',
+      id: 'stamp',
+      fields: { SHAPE: 'star' },
+      extraState: { size: 3 }
+    });
+    expect(stamp.next.block.inputs.TEXT.shadow.fields.TEXT).toBe('edited');
+
+    // Someone changes the file on disk; saving over it asks first, and
+    // Revert loads the version on disk.
+    await page.waitForTimeout(1100); // newer than JupyterLab's 0.5 s margin
+    const onDisk = JSON.stringify({
+      ...saved,
+      blocks: {
+        languageVersion: 0,
+        blocks: [printBlock('disk', 'from disk', { x: 20, y: 20 })]
+      }
+    });
+    await fs.writeFile(file, onDisk);
+    await onPanel(page, panel =>
+      panel.workspace.getBlockById('after-text').setFieldValue('mine', 'TEXT')
+    );
+    await expect
+      .poll(() => onPanel(page, panel => panel.context.model.toString()))
+      .toContain('"mine"');
+    void page.evaluate(() =>
+      (window as any).jupyterapp.commands.execute('docmanager:save')
+    );
+    const dialog = page.locator('.jp-Dialog');
+    await expect(dialog).toContainText('File Changed');
+    await dialog.getByRole('button', { name: 'Revert' }).click();
+    await expect.poll(code).toContain("print('from disk')");
+    expect(await fs.readFile(file, 'utf8')).toBe(onDisk);
+  });
+
+  test('a 5,000-block workspace opens', async ({ page }) => {
+    await openFile(page, `${DIR}/huge.jpblockly`);
+    await page.waitForFunction(
+      () => {
+        const widget = (window as any).jupyterapp.shell.currentWidget;
+        return widget?.content?.workspace?.getAllBlocks(false).length === 5000;
+      },
+      undefined,
+      { timeout: 60000 }
+    );
+    await expect
+      .poll(() => onPanel(page, panel => panel.code as string))
+      .toContain("print('2499')");
+    expect(await onPanel(page, panel => panel.context.model.dirty)).toBe(false);
+  });
+
   test('the Blockly theme follows the dark theme', async ({ page }) => {
     await openFile(page, `${DIR}/predecessor.jpblockly`);
     expect(await onPanel(page, panel => panel.workspace.getTheme().name)).toBe(
@@ -359,6 +619,52 @@ test.describe('Blockly editor kernel', () => {
     ).toContainText('KeyboardInterrupt', { timeout: 30000 });
     await kernelIdle(page);
     // Nothing tracks this kernel for galata: shut it down with the editor.
+    await page.evaluate(() =>
+      (window as any).jupyterapp.commands.execute(
+        'ltilab-blockly:shutdown-kernel'
+      )
+    );
+  });
+
+  test('a dead kernel says so, and its restart button works', async ({
+    page
+  }) => {
+    // The server restarts a dead kernel up to 5 times, 3 s apart.
+    test.setTimeout(120000);
+    await openFile(page, `${DIR}/dies/dies.jpblockly`);
+    await kernelIdle(page);
+    const output = editor(page).locator('.jp-LtilabBlockly-output');
+    const notice = editor(page).locator('.jp-LtilabBlockly-kernelDead');
+    await expect(notice).toBeHidden();
+    // The kernel process ends; while this file is in its working directory,
+    // `python -m ipykernel_launcher` exits at once, so every restart fails.
+    const launcher = path.join(root, DIR, 'dies', 'ipykernel_launcher.py');
+    await fs.writeFile(launcher, 'raise SystemExit(1)\n');
+    try {
+      await page.evaluate(() => {
+        const widget = (window as any).jupyterapp.shell.currentWidget;
+        const kernel = widget.context.sessionContext.session.kernel;
+        kernel
+          .requestExecute({ code: 'import os\nos._exit(1)' })
+          .done.catch(() => undefined);
+      });
+      await expect(output).toContainText(
+        'The kernel died and is being restarted'
+      );
+      await expect(notice).toBeVisible({ timeout: 60000 });
+      await expect(notice).toContainText('The kernel has died');
+    } finally {
+      await fs.rm(launcher, { force: true });
+    }
+    await notice.getByRole('button', { name: 'Restart Kernel' }).click();
+    await kernelIdle(page);
+    await expect(notice).toBeHidden();
+    await page.evaluate(() =>
+      (window as any).jupyterapp.commands.execute('ltilab-blockly:run')
+    );
+    await expect(
+      editor(page).locator('.jp-LtilabBlockly-outputArea')
+    ).toContainText('still alive');
     await page.evaluate(() =>
       (window as any).jupyterapp.commands.execute(
         'ltilab-blockly:shutdown-kernel'

@@ -10,6 +10,8 @@
 import { expect, test } from '@jupyterlab/galata';
 import * as fs from 'fs/promises';
 
+import { paintedPixels } from './turtle-page';
+
 const JBTURTLE_PROGRAM = [
   'from ltilab.turtle import *   # was: from jbturtle import *',
   'turtle = JBTurtle(400, 300)',
@@ -37,19 +39,7 @@ test.describe('turtle drawings', () => {
     });
 
     // The canvas holds the figure: count pixels that are not transparent.
-    const painted = await view
-      .locator('.jp-LtilabTurtle-canvas')
-      .evaluate(node => {
-        const canvas = node as HTMLCanvasElement;
-        const data = canvas
-          .getContext('2d')!
-          .getImageData(0, 0, canvas.width, canvas.height).data;
-        let count = 0;
-        for (let i = 3; i < data.length; i += 4) {
-          count += data[i] > 0 ? 1 : 0;
-        }
-        return count;
-      });
+    const painted = await paintedPixels(view);
     expect(painted).toBeGreaterThan(1000);
 
     // Exactly one display output: no image per step.

@@ -25,7 +25,7 @@ import {
   WidgetTracker
 } from '@jupyterlab/apputils';
 import { IEditorServices } from '@jupyterlab/codeeditor';
-import { PathExt } from '@jupyterlab/coreutils';
+import { PageConfig, PathExt, URLExt } from '@jupyterlab/coreutils';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { ILauncher } from '@jupyterlab/launcher';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
@@ -57,7 +57,8 @@ import {
   BlocklyRegistry,
   IBlocklyRegistry,
   JPBLOCKLY_EXTENSION,
-  SCRIPT_EXTENSIONS
+  SCRIPT_EXTENSIONS,
+  uniquePath
 } from '@ltilab/broccoli';
 
 /**
@@ -211,7 +212,13 @@ const editorPlugin: JupyterFrontEndPlugin<void> = {
       translator,
       registry,
       rendermime,
-      editorFactory: editorServices?.factoryService.newInlineEditor
+      editorFactory: editorServices?.factoryService.newInlineEditor,
+      // Blockly's media, copied next to this labextension at build time.
+      media:
+        URLExt.join(
+          PageConfig.getOption('fullLabextensionsUrl'),
+          '@ltilab/broccoli-extension/static/blockly-media'
+        ) + '/'
     });
     const isDark = () =>
       !!themeManager?.theme && !themeManager.isLight(themeManager.theme);
@@ -697,27 +704,6 @@ namespace Private {
       // A kernel that dies or restarts mid-run ends the future.
       console.warn('ltilab-blockly: the run ended early', reason);
     }
-  }
-
-  /**
-   * A path in `directory` that does not exist yet, from `stem` and `ext`.
-   */
-  export async function uniquePath(
-    contents: Contents.IManager,
-    directory: string,
-    stem: string,
-    ext: string
-  ): Promise<string> {
-    for (let i = 0; i < 1000; i++) {
-      const name = i === 0 ? `${stem}${ext}` : `${stem}-${i}${ext}`;
-      const path = PathExt.join(directory, name);
-      try {
-        await contents.get(path, { content: false });
-      } catch {
-        return path;
-      }
-    }
-    throw new Error(`No free file name for ${stem}${ext}`);
   }
 
   /**

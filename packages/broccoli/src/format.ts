@@ -57,6 +57,36 @@ export interface ILtilabMetadata {
    * The block types an exercise allows; absent when every block is allowed.
    */
   readonly allowedBlocks?: ReadonlyArray<string>;
+
+  /**
+   * The exercise the file poses, if it is one.
+   */
+  readonly exercise?: IExerciseMetadata;
+}
+
+/**
+ * An exercise, under `metadata.ltilab.exercise`. The file's blocks are the
+ * starting workspace (empty or partial), and `allowedBlocks` restricts the
+ * toolbox.
+ */
+export interface IExerciseMetadata {
+  /**
+   * The instructions, by language code (`en`, `ja`): plain text.
+   */
+  readonly instructions?: { readonly [language: string]: string };
+
+  /**
+   * The goal: the output the program must produce, as a MIME bundle (e.g.
+   * a turtle drawing under its MIME type). The add-on that renders that MIME
+   * type checks its data.
+   */
+  readonly goal?: { readonly [mimeType: string]: unknown };
+
+  /**
+   * How far, in the output's units (pixels for drawings), an attempt may be
+   * from the goal and still match.
+   */
+  readonly tolerance?: number;
 }
 
 /**
@@ -216,8 +246,30 @@ export function readLtilabMetadata(
     toolbox: stored?.toolbox ?? DEFAULT_TOOLBOX_ID,
     ...(stored?.allowedBlocks
       ? { allowedBlocks: [...stored.allowedBlocks] }
-      : {})
+      : {}),
+    ...(stored?.exercise ? { exercise: stored.exercise } : {})
   };
+}
+
+/**
+ * The block types a file uses, shadow blocks excepted, sorted.
+ *
+ * @param content - Content returned by `parseJpblockly`.
+ */
+export function contentBlockTypes(content: IJpblocklyContent): string[] {
+  const types = new Set<string>();
+  const visit = (block: BlockState | undefined): void => {
+    if (!block) {
+      return;
+    }
+    types.add(block.type);
+    for (const input of Object.values(block.inputs ?? {})) {
+      visit(input?.block);
+    }
+    visit(block.next?.block);
+  };
+  (content.blocks?.blocks ?? []).forEach(block => visit(block));
+  return [...types].sort();
 }
 
 /**
@@ -363,7 +415,8 @@ export function saveWorkspace(
     toolbox: ltilab.toolbox ?? DEFAULT_TOOLBOX_ID,
     ...(ltilab.allowedBlocks
       ? { allowedBlocks: [...ltilab.allowedBlocks] }
-      : {})
+      : {}),
+    ...(ltilab.exercise ? { exercise: ltilab.exercise } : {})
   };
   content.metadata = metadata;
   return content as IJpblocklyContent;
@@ -506,6 +559,53 @@ namespace Private {
         'metadata.ltilab.allowedBlocks',
         trans.__('expected a list of block types')
       );
+    }
+    if (ltilab.exercise !== undefined) {
+      validateExercise(ltilab.exercise, fail, trans);
+    }
+  }
+
+  /**
+   * Check `metadata.ltilab.exercise`.
+   */
+  function validateExercise(
+    value: unknown,
+    fail: (path: string, message: string) => never,
+    trans: TranslationBundle
+  ): void {
+    const at = 'metadata.ltilab.exercise';
+    if (!isObject(value)) {
+      fail(at, trans.__('expected an object'));
+    }
+    const exercise = value as JsonObject;
+    if (
+      exercise.instructions !== undefined &&
+      (!isObject(exercise.instructions) ||
+        !Object.values(exercise.instructions).every(
+          text => typeof text === 'string'
+        ))
+    ) {
+      fail(
+        `${at}.instructions`,
+        trans.__('expected texts by language code, e.g. {"en": "…"}')
+      );
+    }
+    if (
+      exercise.goal !== undefined &&
+      (!isObject(exercise.goal) || Object.keys(exercise.goal).length === 0)
+    ) {
+      fail(
+        `${at}.goal`,
+        trans.__('expected a MIME bundle, e.g. {"<MIME type>": …}')
+      );
+    }
+    if (
+      exercise.tolerance !== undefined &&
+      (typeof exercise.tolerance !== 'number' ||
+        !Number.isFinite(exercise.tolerance) ||
+        exercise.tolerance < 0)
+    ) {
+      fail(`${at}.tolerance`, trans.__('expected a number of 0 or more'));
     }
   }
 

@@ -11,6 +11,7 @@ export * from './format';
 export * from './generate';
 export * from './generators';
 export * from './locale';
+export * from './paths';
 export * from './placeholder';
 export * from './registry';
 export * from './tokens';

@@ -248,6 +248,32 @@ export function toolboxBlockTypes(
 }
 
 /**
+ * The toolbox for a file that stores none: the first toolbox that offers
+ * every block type the file uses.
+ *
+ * @param toolboxes - The candidates, best first (the registry's order).
+ * @param types - The file's block types (`contentBlockTypes`).
+ * @returns The toolbox's id, or `DEFAULT_TOOLBOX_ID` if none offers them all.
+ *
+ * #### Notes
+ * jupyterlab-broccoli never saved the toolbox: its turtle files open with
+ * the Turtle toolbox this way, and other files with the default one.
+ */
+export function toolboxForBlocks(
+  toolboxes: ReadonlyArray<{
+    readonly id: string;
+    readonly toolbox: Blockly.utils.toolbox.ToolboxInfo;
+  }>,
+  types: ReadonlyArray<string>
+): string {
+  const found = toolboxes.find(({ toolbox }) => {
+    const offered = new Set(toolboxBlockTypes(toolbox, { dynamic: true }));
+    return types.every(type => offered.has(type));
+  });
+  return found?.id ?? DEFAULT_TOOLBOX_ID;
+}
+
+/**
  * Restrict a toolbox to the blocks an exercise allows.
  *
  * @param toolbox - A JSON toolbox definition; it is not modified.

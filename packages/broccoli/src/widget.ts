@@ -24,6 +24,7 @@ import { type ISignal, Signal } from '@lumino/signaling';
 import { Panel, SplitPanel, TabPanel, Widget } from '@lumino/widgets';
 
 import {
+  contentBlockTypes,
   type IJpblocklyContent,
   type IKernelspecMetadata,
   JpblocklyFormatError,
@@ -36,7 +37,11 @@ import {
 import { generateCode, type IGenerateResult } from './generate';
 import type { IBlocklyRegistry } from './tokens';
 import { createBlocklyTheme } from './theme';
-import { DEFAULT_TOOLBOX_ID, restrictToolbox } from './toolbox';
+import {
+  DEFAULT_TOOLBOX_ID,
+  restrictToolbox,
+  toolboxForBlocks
+} from './toolbox';
 
 /**
  * The name of the editor's widget factory.
@@ -83,6 +88,7 @@ export class BlocklyPanel extends SplitPanel {
     this._saveDelay = options.saveDelay ?? 300;
     this._generateDelay = options.generateDelay ?? 250;
     this._dark = options.dark ?? false;
+    this._media = options.media;
     const trans = this._trans;
 
     this._host = new Private.WorkspaceHost(() => this._onHostChanged());
@@ -290,6 +296,14 @@ export class BlocklyPanel extends SplitPanel {
     const kernel = sessionContext.session?.kernel;
     if (!kernel || kernel.status === 'dead') {
       const name = kernel?.name ?? sessionContext.kernelPreference.name;
+      if (kernel) {
+        // When its restarts fail, the server forgets the kernel and then its
+        // session, which can no longer change kernels: end it (a session
+        // already gone is fine) and start a new one.
+        await sessionContext.shutdown().catch(reason => {
+          console.warn('ltilab-blockly: ending the dead session', reason);
+        });
+      }
       await sessionContext.changeKernel(name ? { name } : {});
     } else {
       await sessionContext.restartKernel();
@@ -342,6 +356,7 @@ export class BlocklyPanel extends SplitPanel {
     const workspace = this._inject(this._host.node, {
       toolbox: this._toolboxDefinition(),
       theme: createBlocklyTheme(this._dark),
+      ...(this._media ? { media: this._media } : {}),
       trashcan: true,
       zoom: { controls: true, wheel: true, startScale: 1 },
       move: { scrollbars: true, drag: true, wheel: false },
@@ -443,7 +458,11 @@ export class BlocklyPanel extends SplitPanel {
     this._content = content;
     this._lastText = text;
     const metadata = readLtilabMetadata(content);
-    this._toolboxId = metadata.toolbox;
+    // A file that stores no toolbox (jupyterlab-broccoli's) gets one that
+    // offers its blocks; it is saved with the next edit, not on opening.
+    this._toolboxId =
+      content.metadata?.ltilab?.toolbox ??
+      toolboxForBlocks(this._registry.toolboxes, contentBlockTypes(content));
     this._allowedBlocks = metadata.allowedBlocks ?? null;
     if (content.metadata?.kernelspec?.language && !this._kernelLanguage) {
       this._language = content.metadata.kernelspec.language.toLowerCase();
@@ -619,20 +638,31 @@ export class BlocklyPanel extends SplitPanel {
       }
       this.generate();
       if (kernel.status === 'unknown') {
-        // The server does not track the status messages of kernel_info
-        // requests, so a fresh connection stays "unknown" until something
-        // runs. An empty silent request reports the real status.
-        kernel.requestExecute({
-          code: '',
-          silent: true,
-          store_history: false
-        });
+        // JupyterLab ignores the status messages of the messages the server
+        // lists as untracked (page config `untracked_message_types`, which
+        // includes the kernel_info request sent on connect), so a fresh
+        // connection shows "Unknown" until something runs. Ask for one
+        // history entry, as JupyterLab's console does on connect: its
+        // busy/idle pair reports the real status, and unlike an (empty)
+        // execute request it runs nothing and adds no execute_reply that
+        // activity or learning logs would count.
+        void kernel
+          .requestHistory({
+            output: false,
+            raw: true,
+            hist_access_type: 'tail',
+            n: 1
+          })
+          .catch(() => {
+            // Only the status matters; kernels without history still report it.
+          });
       }
     });
   }
 
   /**
-   * Show a message and a restart button while the kernel is dead.
+   * Say when the kernel died: restarted by the server (a message in the
+   * output), or dead for good (a message and a restart button).
    */
   private _onStatusChanged(
     _: ISessionContext,
@@ -641,7 +671,25 @@ export class BlocklyPanel extends SplitPanel {
     if (status === 'dead') {
       this._kernelNotice.show();
       this._side.currentWidget = this._output;
-    } else if (status === 'idle' || status === 'busy') {
+    } else if (status === 'autorestarting' && !this._autorestarting) {
+      // The kernel process died (a crash, memory, `os._exit`) and the server
+      // restarts it: say so where the program's output is, as a notebook's
+      // dialog does, since its variables and imports are gone.
+      this._autorestarting = true;
+      this._outputArea.model.add({
+        output_type: 'stream',
+        name: 'stderr',
+        text:
+          this._trans.__(
+            'The kernel died and is being restarted. Its variables are lost: run the program again.'
+          ) + '\n'
+      });
+      this._side.currentWidget = this._output;
+    }
+    if (status === 'idle' || status === 'busy') {
+      // Back (or never gone): the next death gets its own message. Failed
+      // restarts go through other states and are one story.
+      this._autorestarting = false;
       this._kernelNotice.hide();
     }
   }
@@ -718,6 +766,7 @@ export class BlocklyPanel extends SplitPanel {
   }
 
   private _allowedBlocks: ReadonlyArray<string> | null = null;
+  private _autorestarting = false;
   private _codeChanged = new Signal<this, IGenerateResult>(this);
   private _codeModel: CodeEditor.IModel | null = null;
   private _codeView: Widget;
@@ -737,6 +786,7 @@ export class BlocklyPanel extends SplitPanel {
   private _loadError: string | null = null;
   private _loaded = new Signal<this, void>(this);
   private _marked = new Set<string>();
+  private _media: string | undefined;
   private _output: Panel;
   private _outputArea: OutputArea;
   private _ready = false;
@@ -796,6 +846,13 @@ export namespace BlocklyPanel {
      * Whether JupyterLab's theme is dark at creation.
      */
     dark?: boolean;
+
+    /**
+     * The URL of Blockly's media directory (sprites, cursors, sounds),
+     * ending with `/`. Blockly's default is static.blockly.com, which an
+     * offline classroom cannot reach.
+     */
+    media?: string;
 
     /**
      * How long to wait after an edit before writing the model (ms).
@@ -859,13 +916,15 @@ export class BlocklyEditorFactory extends ABCWidgetFactory<
   protected createNewWidget(
     context: DocumentRegistry.IContext<DocumentRegistry.ICodeModel>
   ): BlocklyEditor {
-    const { registry, rendermime, editorFactory, inject } = this._panelOptions;
+    const { registry, rendermime, editorFactory, inject, media } =
+      this._panelOptions;
     const content = new BlocklyPanel({
       context,
       registry,
       rendermime,
       editorFactory,
       inject,
+      media,
       translator: this.translator,
       dark: this.dark
     });
@@ -887,7 +946,7 @@ export namespace BlocklyEditorFactory {
       DocumentRegistry.IWidgetFactoryOptions<BlocklyEditor>,
       Pick<
         BlocklyPanel.IOptions,
-        'registry' | 'rendermime' | 'editorFactory' | 'inject'
+        'registry' | 'rendermime' | 'editorFactory' | 'inject' | 'media'
       > {}
 }
 

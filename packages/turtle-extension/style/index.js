@@ -1,1 +1,2 @@
 import '@ltilab/turtle/style/index.js';
+import './base.css';

@@ -5,7 +5,7 @@
 
 import { TURTLE_MIME_TYPE, TurtleView } from '@ltilab/turtle';
 
-import extension from '../src';
+import extension from '../src/mime';
 
 describe('@ltilab/turtle-extension', () => {
   it('should render the turtle MIME type with a TurtleView', () => {

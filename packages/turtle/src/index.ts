@@ -7,8 +7,12 @@
  * @module turtle
  */
 
+export * from './blocks';
 export * from './compare';
 export * from './drawing';
+export * from './exercise';
+export * from './generators';
 export * from './replay';
+export * from './runtime';
 export * from './svg';
 export * from './view';

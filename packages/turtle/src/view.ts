@@ -11,13 +11,15 @@ import {
 } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 
+import { compareSegments, type IComparison, type IRegion } from './compare';
 import {
   ITurtleDrawing,
   parseDrawing,
   TURTLE_MIME_TYPE,
   TurtleOp
 } from './drawing';
-import { applyOp, initialState, ITurtleState } from './replay';
+import { DEFAULT_TOLERANCE } from './exercise';
+import { applyOp, drawingSegments, initialState, ITurtleState } from './replay';
 import { drawingToSvg } from './svg';
 
 const CLASS = 'jp-LtilabTurtle';
@@ -60,6 +62,39 @@ export class TurtleView extends Widget implements IRenderMime.IRenderer {
    */
   get finished(): boolean {
     return !!this._drawing && this._index >= this._drawing.ops.length;
+  }
+
+  /**
+   * The goal shown under the drawing, if any.
+   */
+  get goal(): ITurtleDrawing | null {
+    return this._goal;
+  }
+
+  /**
+   * The check of the finished drawing against the goal; `null` while there
+   * is no goal or the drawing is not finished.
+   */
+  get comparison(): IComparison | null {
+    return this._comparison;
+  }
+
+  /**
+   * Show a goal faintly under the drawing, and check the drawing against it
+   * each time it is finished: "matches", or "differs" with boxes where.
+   *
+   * @param goal - The goal drawing; `null` removes it.
+   * @param tolerance - How far (pixels) lines may be off and still match.
+   */
+  setGoal(goal: ITurtleDrawing | null, tolerance = DEFAULT_TOLERANCE): void {
+    this._goal = goal;
+    this._tolerance = tolerance;
+    this._goalImage.hidden = !goal;
+    this._goalImage.src = goal
+      ? `data:image/svg+xml;charset=utf-8,${encodeURIComponent(drawingToSvg(goal))}`
+      : '';
+    this._comparison = null;
+    this._check();
   }
 
   /**
@@ -241,7 +276,24 @@ export class TurtleView extends Widget implements IRenderMime.IRenderer {
     this._sprite = document.createElement('canvas');
     this._sprite.className = `${CLASS}-sprite`;
     this._sprite.setAttribute('aria-hidden', 'true');
-    this._stage.append(this._canvas, this._sprite);
+    // The goal of an exercise, under the drawing; its SVG is built from a
+    // validated drawing, as the SVG export.
+    this._goalImage = document.createElement('img');
+    this._goalImage.className = `${CLASS}-goal`;
+    this._goalImage.alt = trans.__('Goal');
+    this._goalImage.hidden = true;
+    this._regions = document.createElement('div');
+    this._regions.className = `${CLASS}-regions`;
+    this._stage.append(
+      this._goalImage,
+      this._canvas,
+      this._sprite,
+      this._regions
+    );
+    this._feedback = document.createElement('div');
+    this._feedback.className = `${CLASS}-feedback`;
+    this._feedback.setAttribute('role', 'status');
+    this._feedback.hidden = true;
 
     this._message = document.createElement('div');
     this._message.className = `${CLASS}-message`;
@@ -249,7 +301,13 @@ export class TurtleView extends Widget implements IRenderMime.IRenderer {
     this._error = document.createElement('div');
     this._error.className = `${CLASS}-error`;
     this._error.hidden = true;
-    this.node.append(this._toolbar, this._stage, this._message, this._error);
+    this.node.append(
+      this._toolbar,
+      this._stage,
+      this._feedback,
+      this._message,
+      this._error
+    );
   }
 
   private _showError(reason: Error): void {
@@ -496,11 +554,92 @@ export class TurtleView extends Widget implements IRenderMime.IRenderer {
       : this._trans.__('Drawing… %1%', Math.floor((this._index / total) * 100));
     this.node.dataset.finished = String(this.finished);
     this.node.dataset.ops = String(total);
+    this._check();
+  }
+
+  /**
+   * Check the finished drawing against the goal and show the result; hide
+   * it while the drawing is not finished.
+   */
+  private _check(): void {
+    if (!this._goal || !this._drawing || !this.finished) {
+      this._comparison = null;
+      this._feedback.hidden = true;
+      this._regions.textContent = '';
+      delete this.node.dataset.match;
+      return;
+    }
+    if (this._comparison) {
+      return;
+    }
+    const result = compareSegments(
+      drawingSegments(this._goal),
+      drawingSegments(this._drawing),
+      this._tolerance
+    );
+    this._comparison = result;
+    this.node.dataset.match = String(result.match);
+    const trans = this._trans;
+    const feedback = this._feedback;
+    feedback.hidden = false;
+    feedback.classList.toggle('jp-mod-match', result.match);
+    feedback.classList.toggle('jp-mod-differs', !result.match);
+    if (result.match) {
+      feedback.textContent = trans.__('Matches the goal.');
+    } else {
+      const near = (r: IRegion) =>
+        `(${Math.round(r.x + r.width / 2)}, ${Math.round(r.y + r.height / 2)})`;
+      const parts = [
+        ...result.missing.map(r =>
+          trans.__('a part of the goal is missing near %1', near(r))
+        ),
+        ...result.extra.map(r =>
+          trans.__('a line the goal does not have near %1', near(r))
+        )
+      ];
+      const shown = parts.slice(0, Private.MAX_PARTS);
+      if (parts.length > shown.length) {
+        shown.push(trans.__('%1 more', parts.length - shown.length));
+      }
+      feedback.textContent = trans.__(
+        'Differs from the goal: %1. The boxes on the drawing show where.',
+        shown.join('; ')
+      );
+    }
+    // Boxes in drawing coordinates, as percentages, so they follow the
+    // canvas when it is fitted to the view.
+    this._regions.textContent = '';
+    const drawing = this._drawing;
+    const pad = Math.max(this._tolerance, 4);
+    for (const [kind, regions] of [
+      ['missing', result.missing],
+      ['extra', result.extra]
+    ] as const) {
+      for (const r of regions) {
+        const box = document.createElement('div');
+        box.className = `${CLASS}-region jp-mod-${kind}`;
+        box.title =
+          kind === 'missing'
+            ? trans.__('Missing from your drawing')
+            : trans.__('Not in the goal');
+        box.style.left = `${((r.x - pad) / drawing.width) * 100}%`;
+        box.style.top = `${((r.y - pad) / drawing.height) * 100}%`;
+        box.style.width = `${((r.width + 2 * pad) / drawing.width) * 100}%`;
+        box.style.height = `${((r.height + 2 * pad) / drawing.height) * 100}%`;
+        this._regions.appendChild(box);
+      }
+    }
   }
 
   private _canvas!: HTMLCanvasElement;
   private _drawing: ITurtleDrawing | null = null;
+  private _comparison: IComparison | null = null;
   private _error!: HTMLDivElement;
+  private _feedback!: HTMLDivElement;
+  private _goal: ITurtleDrawing | null = null;
+  private _goalImage!: HTMLImageElement;
+  private _regions!: HTMLDivElement;
+  private _tolerance = DEFAULT_TOLERANCE;
   private _frame: number | null = null;
   private _index = 0;
   private _message!: HTMLDivElement;
@@ -531,6 +670,11 @@ export namespace TurtleView {
 }
 
 namespace Private {
+  /**
+   * The most differences the feedback lists in words; the boxes show all.
+   */
+  export const MAX_PARTS = 4;
+
   export function stroke(
     ctx: CanvasRenderingContext2D,
     state: ITurtleState,

@@ -16,6 +16,7 @@ import {
   TurtleDrawingError,
   TurtleView
 } from '../src';
+import { quietCanvas } from './canvas';
 
 const base = { version: 1, width: 400, height: 300, background: '#f0f0f0' };
 
@@ -187,16 +188,7 @@ print(json.dumps({"a": a.drawing(), "b": b.drawing(), "c": c.drawing(),
   });
 
   describe('TurtleView', () => {
-    // jsdom has no canvas; it returns null like a browser that refuses one,
-    // but reports each call as an error. Answer null quietly.
-    beforeAll(() => {
-      jest
-        .spyOn(HTMLCanvasElement.prototype, 'getContext')
-        .mockImplementation(() => null);
-    });
-    afterAll(() => {
-      jest.restoreAllMocks();
-    });
+    quietCanvas();
 
     it('should show an error for a malformed bundle, never a blank', async () => {
       const view = new TurtleView();
