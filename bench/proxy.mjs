@@ -6,18 +6,19 @@
 //
 // HTTP: wrk, 1 thread, 32 connections, 8 s per target: requests/s, p50 and
 // p99 latency. WebSocket: one connection echoing 2 KiB binary messages
-// (kernel-sized), 32 in flight, 5 s: messages/s. The hub runs with its
+// (kernel-sized), 32 in flight, 5 s: messages/s. Each figure is the median
+// of three rounds that take the targets in turn, so a neighbour's burst of
+// load on a shared machine does not land on one target only. The hub runs
+// with its
 // authentication (signed session cookie, Origin check) and per-user activity
 // tracking on, as in production. Each part runs in its own process.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureChp } from './hub-common.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CHP_VERSION = '5.3.0';
-const chpDir = path.join(root, 'build', 'bench-chp');
 const mode = process.argv[2] ?? 'main';
 
 /** Print one JSON line for the parent, then keep serving. */
@@ -150,21 +151,7 @@ async function waitFor(url) {
 }
 
 async function main() {
-  if (!existsSync(path.join(chpDir, 'node_modules/configurable-http-proxy'))) {
-    execFileSync(
-      'npm',
-      [
-        'install',
-        '--prefix',
-        chpDir,
-        `configurable-http-proxy@${CHP_VERSION}`,
-        '--no-audit',
-        '--no-fund',
-        '--loglevel=error'
-      ],
-      { stdio: 'inherit' }
-    );
-  }
+  const chpBin = ensureChp();
   const children = [];
   try {
     const back = await child(['backend']);
@@ -180,10 +167,7 @@ async function main() {
     const chp = spawn(
       process.execPath,
       [
-        path.join(
-          chpDir,
-          'node_modules/configurable-http-proxy/bin/configurable-http-proxy'
-        ),
+        chpBin,
         '--ip',
         '127.0.0.1',
         '--port',
@@ -234,14 +218,38 @@ async function main() {
         headers: { Cookie: cookie, Origin: hubUrl }
       }
     };
+    const rounds = Object.fromEntries(
+      Object.keys(targets).map(name => [
+        name,
+        { rps: [], p50: [], p99: [], ws: [] }
+      ])
+    );
+    for (let round = 0; round < 3; round++) {
+      for (const [name, t] of Object.entries(targets)) {
+        const http = wrk(t.http, t.headers);
+        const ws = (await child(['ws', t.ws, JSON.stringify(t.headers)])).value;
+        for (const key of ['rps', 'p50', 'p99']) {
+          rounds[name][key].push(http[key]);
+        }
+        rounds[name].ws.push(ws.messagesPerSecond);
+      }
+    }
+    const median = values => [...values].sort((x, y) => x - y)[1];
     const results = {};
-    for (const [name, t] of Object.entries(targets)) {
-      const http = wrk(t.http, t.headers);
-      const ws = (await child(['ws', t.ws, JSON.stringify(t.headers)])).value;
-      results[name] = { ...http, ws: ws.messagesPerSecond };
+    for (const [name, r] of Object.entries(rounds)) {
+      results[name] = {
+        rps: median(r.rps),
+        p50: median(r.p50),
+        p99: median(r.p99),
+        ws: median(r.ws)
+      };
+    }
+    for (const [name, r] of Object.entries(results)) {
       console.log(
-        `${name.padEnd(24)} ${http.rps.toFixed(0).padStart(8)} req/s  p50 ${http.p50.toFixed(2)} ms  ` +
-          `p99 ${http.p99.toFixed(2)} ms  ws ${ws.messagesPerSecond.toFixed(0).padStart(7)} msg/s`
+        `${name.padEnd(24)} ${r.rps.toFixed(0).padStart(8)} req/s  p50 ${r.p50.toFixed(2)} ms  ` +
+          `p99 ${r.p99.toFixed(2)} ms  ws ${r.ws.toFixed(0).padStart(7)} msg/s ` +
+          `(rounds: ${rounds[name].rps.map(v => v.toFixed(0)).join(', ')} req/s; ` +
+          `${rounds[name].ws.map(v => v.toFixed(0)).join(', ')} msg/s)`
       );
     }
     const hubR = results['ltilab hub'];

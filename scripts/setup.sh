@@ -39,6 +39,9 @@ if [ $want_test -eq 1 ]; then
   # Chromium for the UI tests; CJK fonts so the Japanese UI is legible in
   # screenshots.
   apt_install chromium fonts-noto-cjk
+  # Podman (with runc) for the hub's container backend tests; they start
+  # `podman system service` themselves with hub-runtime/image/containers.conf.
+  apt_install podman runc
 fi
 
 # The project-local virtualenv with the pinned JupyterLab.

@@ -10,7 +10,7 @@
  * @module
  */
 
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 
 import type { IHubConfig } from './config.js';
@@ -19,22 +19,89 @@ import { SESSION_COOKIE, readCookie, unsignSessionId } from './session.js';
 import type { IHubStore } from './store/types.js';
 
 /**
+ * The parts of a request that {@link Authenticator} and {@link publicOrigin}
+ * read; an `IncomingMessage` is one, and so is the proxy's own parsed head.
+ */
+export interface IRequestView {
+  headers: IncomingHttpHeaders;
+  url?: string;
+  socket: object;
+}
+
+/**
  * Returns the user name of a request's valid session, or null.
  */
-export type Authenticator = (req: IncomingMessage) => string | null;
+export type Authenticator = (
+  req: Pick<IRequestView, 'headers'>
+) => string | null;
+
+/**
+ * Options of {@link sessionAuthenticator}.
+ */
+export interface ISessionAuthenticatorOptions {
+  now?: () => number;
+  /**
+   * How long a verified cookie is trusted without asking the store again, in
+   * ms. Default 5000.
+   */
+  cacheMs?: number;
+  /**
+   * How many verified cookies are remembered. Default 10000.
+   */
+  cacheSize?: number;
+}
 
 /**
  * An {@link Authenticator} over the signed session cookie and the store.
+ *
+ * #### Notes
+ * Every proxied request is checked, so a verified cookie is remembered for a
+ * few seconds: the HMAC and the database read then happen once per cookie
+ * and interval instead of once per request. The memory is dropped whenever
+ * the store's {@link IHubStore.generation} moves (a logout, a deleted user or
+ * session, a stopped server) and an entry never outlives its session.
+ * Unknown and forged cookies are never remembered.
  */
 export function sessionAuthenticator(
   store: IHubStore,
   secret: string,
-  now: () => number = Date.now
+  options: ISessionAuthenticatorOptions = {}
 ): Authenticator {
+  const now = options.now ?? Date.now;
+  const cacheMs = options.cacheMs ?? 5000;
+  const cacheSize = options.cacheSize ?? 10_000;
+  const cache = new Map<
+    string,
+    { user: string; until: number; generation: number }
+  >();
   return req => {
     const value = readCookie(req.headers.cookie, SESSION_COOKIE);
-    const id = value ? unsignSessionId(value, secret) : null;
-    return id ? (store.getSession(id, now())?.userName ?? null) : null;
+    if (!value) {
+      return null;
+    }
+    const t = now();
+    const hit = cache.get(value);
+    if (hit) {
+      if (hit.generation === store.generation && t < hit.until) {
+        return hit.user;
+      }
+      cache.delete(value);
+    }
+    const id = unsignSessionId(value, secret);
+    const session = id ? store.getSession(id, t) : null;
+    if (!session) {
+      return null;
+    }
+    if (cache.size >= cacheSize) {
+      // Maps iterate in insertion order: drop the oldest entry.
+      cache.delete(cache.keys().next().value!);
+    }
+    cache.set(value, {
+      user: session.userName,
+      until: Math.min(t + cacheMs, session.expiresAt),
+      generation: store.generation
+    });
+    return session.userName;
   };
 }
 
@@ -44,7 +111,7 @@ export function sessionAuthenticator(
  * trusted).
  */
 export function publicOrigin(
-  req: IncomingMessage,
+  req: IRequestView,
   config: Pick<IHubConfig, 'publicUrl' | 'proxy'>
 ): string {
   const url = resolveRequestUrl(

@@ -26,8 +26,11 @@ import {
 } from './config.js';
 import { createLogger, type ILogger } from './log.js';
 import { HubServer } from './server.js';
+import { ContainerSpawner, instanceLabel } from './spawner/container.js';
 import { LocalSpawner } from './spawner/local.js';
 import { ServerManager } from './spawner/manager.js';
+import { loadNoticeTemplates } from './spawner/notices.js';
+import type { ISpawner } from './spawner/types.js';
 import { SqliteStore } from './store/sqlite.js';
 
 export const USAGE = `Usage: ltilab-hub [options]
@@ -130,6 +133,12 @@ export function resolveConfig(
     if (config.spawner.homeRoot === defaultHomes) {
       config.spawner.homeRoot = resolve(config.dataDir, 'homes');
     }
+    if (
+      config.spawner.container.storage ===
+      resolve(defaultHomes, '..', 'containers')
+    ) {
+      config.spawner.container.storage = resolve(config.dataDir, 'containers');
+    }
   }
   if (cli.jupyter !== null) {
     config.spawner.jupyter = cli.jupyter.includes('/')
@@ -171,21 +180,16 @@ export async function startHub(
   }
   const store = new SqliteStore(config.dataDir);
   const activity = new ActivityTracker(store);
-  const spawner = new LocalSpawner({
-    jupyter: config.spawner.jupyter,
-    homeRoot: config.spawner.homeRoot,
-    dataDir: config.dataDir,
-    startTimeoutMs: config.spawner.startTimeout * 1000,
-    env: config.spawner.env,
-    logger
-  });
+  const spawner = createSpawner(config, logger);
   const manager = new ServerManager({
     store,
     spawner,
     activity,
     logger,
     reuseActiveSeconds: config.spawner.reuseActiveSeconds,
-    cullIdleSeconds: config.spawner.cullIdleSeconds
+    cullIdleSeconds: config.spawner.cullIdleSeconds,
+    timeLimitGraceSeconds: config.spawner.timeLimitGrace,
+    notices: loadNoticeTemplates(config.spawner.noticeTemplates)
   });
   const { adopted, cleaned } = await manager.adoptAll();
   logger.info('hub.adopted', { adopted, cleaned });
@@ -236,6 +240,41 @@ export async function startHub(
       return closing;
     }
   };
+}
+
+/**
+ * The configured backend.
+ */
+export function createSpawner(config: IHubConfig, logger: ILogger): ISpawner {
+  const s = config.spawner;
+  if (s.backend === 'container') {
+    const c = s.container;
+    return new ContainerSpawner({
+      host: c.host,
+      storage: c.storage,
+      instance: c.instance ?? instanceLabel(config.dataDir),
+      imageAllowlist: config.spawn.imageAllowlist,
+      defaultImage: config.spawn.defaultImage,
+      hostIp: c.hostIp,
+      spawnConcurrency: s.spawnConcurrency,
+      startTimeoutMs: s.startTimeout * 1000,
+      pull: c.pull,
+      stopTimeoutSeconds: c.stopTimeout,
+      pidsLimit: c.pidsLimit,
+      hostMounts: c.hostMounts,
+      env: s.env,
+      logger
+    });
+  }
+  return new LocalSpawner({
+    jupyter: s.jupyter,
+    homeRoot: s.homeRoot,
+    dataDir: config.dataDir,
+    startTimeoutMs: s.startTimeout * 1000,
+    spawnConcurrency: s.spawnConcurrency,
+    env: s.env,
+    logger
+  });
 }
 
 /**

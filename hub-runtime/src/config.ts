@@ -89,10 +89,10 @@ export interface IHubConfig {
   };
   spawn: ISpawnPolicy;
   /**
-   * The user servers (the local backend for now).
+   * The user servers: `local` processes or `container`s.
    */
   spawner: {
-    backend: 'local';
+    backend: 'local' | 'container';
     /**
      * The `jupyter` executable (absolute, or looked up on `PATH`).
      */
@@ -105,6 +105,11 @@ export interface IHubConfig {
      * Seconds a server may take to become ready.
      */
     startTimeout: number;
+    /**
+     * Servers starting at once (more wait in a queue); 0 is the number of
+     * CPUs, at least 2.
+     */
+    spawnConcurrency: number;
     /**
      * The relaunch rule's window in seconds (see `ServerManager`).
      */
@@ -122,6 +127,42 @@ export interface IHubConfig {
      * Extra environment variables for every server.
      */
     env: Record<string, string>;
+    /**
+     * Seconds between the sticky time-limit notice and the stop.
+     */
+    timeLimitGrace: number;
+    /**
+     * A directory with the predecessor's notice templates
+     * (`notice_active.txt`, `notice_active_jp.txt`, ...), or null for the
+     * built-in texts.
+     */
+    noticeTemplates: string | null;
+    /**
+     * The container backend (used when `backend` is `container`).
+     */
+    container: {
+      /**
+       * The Docker Engine API: `unix:///run/podman/podman.sock`,
+       * `tcp://host:2375`.
+       */
+      host: string;
+      /**
+       * Absolute; homes and shared volumes on the engine's host.
+       */
+      storage: string;
+      /**
+       * The `io.ltilab.hub` label of this hub's containers.
+       */
+      instance: string | null;
+      hostIp: string;
+      pull: 'missing' | 'never';
+      stopTimeout: number;
+      pidsLimit: number;
+      /**
+       * Read-only bind mounts `/src` or `/src:/dst`.
+       */
+      hostMounts: string[];
+    };
   };
   /**
    * Admin REST API tokens, name to token.
@@ -464,16 +505,98 @@ export function parseConfig(
     'jupyter',
     'homeRoot',
     'startTimeout',
+    'spawnConcurrency',
     'reuseActiveSeconds',
     'cullIdleSeconds',
     'onShutdown',
-    'env'
+    'env',
+    'timeLimitGrace',
+    'noticeTemplates',
+    'container'
   ]);
   const backend = v.oneOf(
     spawner.backend,
     'spawner.backend',
-    ['local'] as const,
+    ['local', 'container'] as const,
     'local'
+  );
+  const ctr = v.object(spawner.container ?? {}, 'spawner.container', [
+    'host',
+    'storage',
+    'instance',
+    'hostIp',
+    'pull',
+    'stopTimeout',
+    'pidsLimit',
+    'hostMounts'
+  ]);
+  const engineHost = v.string(
+    ctr.host,
+    'spawner.container.host',
+    'unix:///run/podman/podman.sock'
+  );
+  if (!/^(unix:\/\/\/|tcp:\/\/|http:\/\/|\/)/.test(engineHost)) {
+    v.problem(
+      'spawner.container.host',
+      'must be unix:///path, tcp://host:port or http://host:port'
+    );
+  }
+  const storageText = v.string(ctr.storage, 'spawner.container.storage', '');
+  const instanceText = v.string(ctr.instance, 'spawner.container.instance', '');
+  if (instanceText && !/^[A-Za-z0-9_.-]{1,63}$/.test(instanceText)) {
+    v.problem('spawner.container.instance', 'must be a short plain label');
+  }
+  const hostMounts: string[] = [];
+  if (ctr.hostMounts !== undefined) {
+    if (
+      !Array.isArray(ctr.hostMounts) ||
+      ctr.hostMounts.some(
+        (m: unknown) => typeof m !== 'string' || !/^\/[^:]*(:\/[^:]*)?$/.test(m)
+      )
+    ) {
+      v.problem(
+        'spawner.container.hostMounts',
+        'must be a list of absolute paths, /src or /src:/dst'
+      );
+    } else {
+      hostMounts.push(...ctr.hostMounts);
+    }
+  }
+  const containerConfig: IHubConfig['spawner']['container'] = {
+    host: engineHost,
+    storage: !storageText
+      ? resolve(dataDir, 'containers')
+      : isAbsolute(storageText)
+        ? storageText
+        : resolve(baseDir, storageText),
+    instance: instanceText || null,
+    hostIp: v.string(ctr.hostIp, 'spawner.container.hostIp', '127.0.0.1'),
+    pull: v.oneOf(
+      ctr.pull,
+      'spawner.container.pull',
+      ['missing', 'never'] as const,
+      'missing'
+    ),
+    stopTimeout: v.integer(
+      ctr.stopTimeout,
+      'spawner.container.stopTimeout',
+      10,
+      0,
+      600
+    ),
+    pidsLimit: v.integer(
+      ctr.pidsLimit,
+      'spawner.container.pidsLimit',
+      1024,
+      0,
+      1 << 22
+    ),
+    hostMounts
+  };
+  const noticeText = v.string(
+    spawner.noticeTemplates,
+    'spawner.noticeTemplates',
+    ''
   );
   const jupyterText = v.string(spawner.jupyter, 'spawner.jupyter', 'jupyter');
   const jupyter =
@@ -512,6 +635,13 @@ export function parseConfig(
       1,
       3600
     ),
+    spawnConcurrency: v.integer(
+      spawner.spawnConcurrency,
+      'spawner.spawnConcurrency',
+      0,
+      0,
+      256
+    ),
     reuseActiveSeconds: v.integer(
       spawner.reuseActiveSeconds,
       'spawner.reuseActiveSeconds',
@@ -532,7 +662,20 @@ export function parseConfig(
       ['leave', 'stop'] as const,
       'leave'
     ),
-    env: spawnerEnv
+    env: spawnerEnv,
+    timeLimitGrace: v.integer(
+      spawner.timeLimitGrace,
+      'spawner.timeLimitGrace',
+      120,
+      0,
+      3600
+    ),
+    noticeTemplates: !noticeText
+      ? null
+      : isAbsolute(noticeText)
+        ? noticeText
+        : resolve(baseDir, noticeText),
+    container: containerConfig
   };
 
   const api = v.object(root.api ?? {}, 'api', ['tokens']);

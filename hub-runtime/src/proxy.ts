@@ -20,25 +20,31 @@ import {
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 
 import type { ActivityTracker } from './activity.js';
-import type { Authenticator } from './auth.js';
+import type { Authenticator, IRequestView } from './auth.js';
 import { userOfPath } from './auth.js';
 import { HttpCode, HttpError } from './errors.js';
+import { HOP_BY_HOP } from './http1.js';
 import type { ILogger } from './log.js';
 import { SESSION_COOKIE } from './session.js';
 import type { ServerManager } from './spawner/manager.js';
-import type { IServerRecord } from './store/types.js';
+import type { IHubStore, IServerRecord } from './store/types.js';
 
 /**
  * What the proxy needs.
  */
 export interface IUserProxyOptions {
   manager: ServerManager;
+  /**
+   * Where the running servers are recorded; its
+   * {@link IHubStore.generation} invalidates the in-memory route table.
+   */
+  store: IHubStore;
   activity: ActivityTracker;
   authenticate: Authenticator;
   /**
    * The hub's public origin for a request.
    */
-  origin: (req: IncomingMessage) => string;
+  origin: (req: IRequestView) => string;
   logger: ILogger;
   /**
    * How often the "server unavailable" page retries, in seconds. Default 5.
@@ -47,22 +53,13 @@ export interface IUserProxyOptions {
 }
 
 /**
- * Headers that belong to one connection, never forwarded (RFC 9110 7.6.1).
+ * Methods that need no `Origin` check.
  */
-const HOP_BY_HOP = [
-  'connection',
-  'expect',
-  'keep-alive',
-  'proxy-connection',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade'
-];
-
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+export const SAFE_METHODS: ReadonlySet<string> = new Set([
+  'GET',
+  'HEAD',
+  'OPTIONS'
+]);
 
 /**
  * Forwards a signed-in user's requests to their own server.
@@ -91,7 +88,7 @@ export class UserProxy {
    * Check who asks for a `/user/<name>/` path; returns the user or throws an
    * {@link HttpError}.
    */
-  authorize(req: IncomingMessage, path: string): string {
+  authorize(req: IRequestView, path: string): string {
     const user = userOfPath(path);
     if (user === null) {
       throw new HttpError(
@@ -118,6 +115,69 @@ export class UserProxy {
       );
     }
     return user;
+  }
+
+  /**
+   * The happy path of one request without waiting: the user and their
+   * running server when the request passes every check of {@link web}
+   * (the owner's session, the `Origin` of an unsafe method) and needs no
+   * redirect; otherwise null, and {@link web} must handle it (it answers
+   * the refusals and waits for a start in progress).
+   */
+  fastRoute(
+    method: string,
+    path: string,
+    req: IRequestView
+  ): { user: string; server: IServerRecord } | null {
+    const user = userOfPath(path);
+    if (
+      user === null ||
+      path === `/user/${encodeURIComponent(user)}` ||
+      this._o.authenticate(req) !== user
+    ) {
+      return null;
+    }
+    const origin = req.headers.origin;
+    if (
+      origin !== undefined &&
+      !SAFE_METHODS.has(method) &&
+      origin !== this._o.origin(req)
+    ) {
+      return null;
+    }
+    const server = this._route(user);
+    return server ? { user, server } : null;
+  }
+
+  /**
+   * The running server of a user from the in-memory route table, filled from
+   * the store and emptied whenever the store's generation moves; null while
+   * a start or stop is in progress.
+   */
+  private _route(user: string): IServerRecord | null {
+    const { manager, store } = this._o;
+    if (this._routesGeneration !== store.generation) {
+      this._routes.clear();
+      this._routesGeneration = store.generation;
+    }
+    // A start in progress or a failed one shows the progress page (see
+    // routes/progress.ts), on the full path.
+    if (manager.isPending(user) || manager.progress(user)?.phase === 'failed') {
+      return null;
+    }
+    let server = this._routes.get(user);
+    if (server === undefined) {
+      const record = store.getServer(user);
+      server =
+        record?.state === 'running' && record.url && record.token
+          ? record
+          : null;
+      if (this._routes.size >= 10_000) {
+        this._routes.clear();
+      }
+      this._routes.set(user, server);
+    }
+    return server;
   }
 
   /**
@@ -238,7 +298,10 @@ export class UserProxy {
           up.on('end', () => {
             let body: Buffer;
             try {
-              body = decode(Buffer.concat(chunks), up.headers);
+              body = decodeBody(
+                Buffer.concat(chunks),
+                String(up.headers['content-encoding'] ?? '')
+              );
             } catch {
               res.destroy();
               resolve(true);
@@ -278,6 +341,8 @@ export class UserProxy {
   }
 
   private _o: IUserProxyOptions;
+  private _routes = new Map<string, IServerRecord | null>();
+  private _routesGeneration = -1;
 }
 
 /**
@@ -347,22 +412,29 @@ function hasBody(req: IncomingMessage): boolean {
 function responseHeaders(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
   const out: OutgoingHttpHeaders = {};
   for (const [k, v] of Object.entries(headers)) {
-    if (!HOP_BY_HOP.includes(k) && v !== undefined) {
+    if (!HOP_BY_HOP.has(k) && v !== undefined) {
       out[k] = v;
     }
   }
   return out;
 }
 
-function decode(body: Buffer, headers: IncomingHttpHeaders): Buffer {
-  switch (String(headers['content-encoding'] ?? '').toLowerCase()) {
+/**
+ * A body without its `Content-Encoding`.
+ */
+export function decodeBody(body: Buffer, encoding: string): Buffer {
+  switch (encoding.toLowerCase()) {
     case 'gzip':
       return gunzipSync(body);
     case 'deflate':
       return inflateSync(body);
     case 'br':
       return brotliDecompressSync(body);
-    default:
+    case '':
+    case 'identity':
       return body;
+    default:
+      // A coding the hub cannot read could hide the token: refuse it.
+      throw new Error(`unknown content-encoding ${encoding}`);
   }
 }

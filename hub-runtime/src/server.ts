@@ -18,15 +18,21 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { publicOrigin, sessionAuthenticator } from './auth.js';
+import {
+  publicOrigin,
+  sessionAuthenticator,
+  type IRequestView
+} from './auth.js';
 import type { IHubConfig } from './config.js';
 import { HttpCode, HttpError } from './errors.js';
+import { HttpFront } from './httpFront.js';
 import type { ILogger } from './log.js';
 import { errorPage } from './pages.js';
 import { UserProxy } from './proxy.js';
 import { createApiHandler } from './routes/api.js';
 import { createDemoHandler, type IDemoOptions } from './routes/demo.js';
 import { createLtiLaunchHandler } from './routes/lti.js';
+import { createProgressHandler } from './routes/progress.js';
 import { loadSessionSecret } from './session.js';
 import type { ServerManager } from './spawner/manager.js';
 import type { IHubStore } from './store/types.js';
@@ -78,14 +84,19 @@ export class HubServer {
       logger: options.logger
     });
     this._demo = options.demo ? createDemoHandler(config, options.demo) : null;
-    const origin = (req: IncomingMessage): string => publicOrigin(req, config);
+    const origin = (req: IRequestView): string => publicOrigin(req, config);
     if (manager) {
       this.proxy = new UserProxy({
         manager,
+        store,
         activity: manager.activity,
-        authenticate: sessionAuthenticator(store, sessionSecret, now),
+        authenticate: sessionAuthenticator(store, sessionSecret, { now }),
         origin,
         logger: options.logger
+      });
+      this._progress = createProgressHandler({
+        manager,
+        authenticate: sessionAuthenticator(store, sessionSecret, { now })
       });
       this.ws = new WsRouter({
         proxy: this.proxy,
@@ -95,6 +106,12 @@ export class HubServer {
       });
     }
     this.server = createServer((req, res) => void this._handle(req, res));
+    this.front = new HttpFront({
+      http: this.server,
+      proxy: this.proxy,
+      activity: manager?.activity ?? null,
+      logger: options.logger
+    });
     this.server.on('upgrade', (req, socket, head) => {
       if (this.ws) {
         this.ws.handle(req, socket, head);
@@ -124,7 +141,16 @@ export class HubServer {
    */
   static PURGE_INTERVAL_MS = 60_000;
 
+  /**
+   * Node's HTTP server for the hub's pages, the API, WebSocket upgrades and
+   * every request the front's fast path hands over; it does not listen
+   * itself.
+   */
   readonly server: Server;
+  /**
+   * The listening socket (see {@link HttpFront}).
+   */
+  readonly front: HttpFront;
   readonly proxy: UserProxy | null = null;
   readonly ws: WsRouter | null = null;
 
@@ -132,13 +158,7 @@ export class HubServer {
    * Listen; port 0 picks a free port. Resolves with the bound address.
    */
   listen(port: number, host: string): Promise<AddressInfo> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, host, () => {
-        this.server.off('error', reject);
-        resolve(this.server.address() as AddressInfo);
-      });
-    });
+    return this.front.listen(port, host);
   }
 
   /**
@@ -148,12 +168,12 @@ export class HubServer {
    */
   close(): Promise<void> {
     clearInterval(this._purge);
-    return new Promise(resolve => {
-      this.server.close(() => resolve());
-      this.ws?.closeAll();
-      this.proxy?.close();
-      this.server.closeIdleConnections();
-    });
+    const closed = this.front.close();
+    this.server.close();
+    this.ws?.closeAll();
+    this.proxy?.close();
+    this.server.closeIdleConnections();
+    return closed;
   }
 
   private async _handle(
@@ -162,7 +182,9 @@ export class HubServer {
   ): Promise<void> {
     const path = (req.url ?? '/').split('?')[0]!;
     try {
-      if (path.startsWith('/user/')) {
+      if (this._progress?.(req, res, path)) {
+        // The start progress page or its status.
+      } else if (path.startsWith('/user/')) {
         if (!this.proxy) {
           throw new HttpError(
             HttpCode.ServiceUnavailable,
@@ -251,4 +273,7 @@ export class HubServer {
   private _launch: Handler;
   private _api: Handler;
   private _demo: Handler | null;
+  private _progress:
+    | ((req: IncomingMessage, res: ServerResponse, path: string) => boolean)
+    | null = null;
 }

@@ -12,6 +12,7 @@
 
 import type { IncomingMessage } from 'node:http';
 import { request as httpRequest, STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 
 import type { ActivityTracker } from './activity.js';
@@ -36,9 +37,9 @@ export interface IWsRouterOptions {
  * Browsers send cookies with WebSocket handshakes from any site, so the
  * `Origin` (which scripts cannot forge) must be the hub's own; a handshake
  * without one is refused too. Frames are not parsed: after the upstream's
- * 101 the two sockets are piped, and every chunk in either direction is
- * activity. An open socket keeps its user active (see
- * {@link ActivityTracker.sockets}).
+ * 101 the two sockets are piped. An open socket keeps its user active (see
+ * {@link ActivityTracker.sockets}), and its traffic is recorded as activity
+ * by sampling the byte counters every {@link WsRouter.ACTIVITY_SAMPLE_MS}.
  */
 export class WsRouter {
   constructor(options: IWsRouterOptions) {
@@ -125,26 +126,34 @@ export class WsRouter {
           up.write(head);
         }
         up.setNoDelay(true);
+        (socket as Socket).setNoDelay?.(true);
         activity.sockets(user, 1);
         let open = true;
         const done = (): void => {
           if (open) {
             open = false;
             activity.sockets(user, -1);
-            this._open.delete(done);
+            this._open.delete(entry);
+            if (!this._open.size) {
+              clearInterval(this._timer);
+              this._timer = undefined;
+            }
           }
           up.destroy();
           socket.destroy();
         };
-        this._open.add(done);
-        up.on('data', () => activity.touch(user));
-        socket.on('data', () => activity.touch(user));
+        const entry: IOpenSocket = { user, up, done, bytes: 0 };
+        this._open.add(entry);
+        this._timer ??= setInterval(
+          () => this._sample(),
+          WsRouter.ACTIVITY_SAMPLE_MS
+        ).unref();
         up.on('error', done);
         up.on('close', done);
         socket.on('close', done);
         socket.on('error', done);
-        up.pipe(socket);
-        socket.pipe(up);
+        relay(up, socket);
+        relay(socket, up);
         resolve();
       });
       upstream.end();
@@ -152,11 +161,31 @@ export class WsRouter {
   }
 
   /**
+   * How often open WebSockets are checked for traffic, in ms.
+   */
+  static ACTIVITY_SAMPLE_MS = 2000;
+
+  /**
+   * Record activity for every WebSocket that moved bytes since the last
+   * sample: a counter comparison per socket and interval instead of a
+   * listener call per frame.
+   */
+  private _sample(): void {
+    for (const e of this._open) {
+      const bytes = e.up.bytesRead + e.up.bytesWritten;
+      if (bytes !== e.bytes) {
+        e.bytes = bytes;
+        this._o.activity.touch(e.user);
+      }
+    }
+  }
+
+  /**
    * Close every proxied WebSocket (at shutdown; browsers reconnect).
    */
   closeAll(): void {
-    for (const done of [...this._open]) {
-      done();
+    for (const e of [...this._open]) {
+      e.done();
     }
   }
 
@@ -168,7 +197,36 @@ export class WsRouter {
   }
 
   private _o: IWsRouterOptions;
-  private _open = new Set<() => void>();
+  private _open = new Set<IOpenSocket>();
+  private _timer: NodeJS.Timeout | undefined;
+}
+
+/**
+ * One proxied WebSocket.
+ */
+interface IOpenSocket {
+  user: string;
+  /**
+   * The connection to the user's server (its byte counters are sampled).
+   */
+  up: Socket;
+  done: () => void;
+  bytes: number;
+}
+
+/**
+ * Copy bytes from one socket to the other, pausing the source while the
+ * destination's buffer is full; the end of one ends the other. (What
+ * `pipe()` does, without its bookkeeping on every chunk.)
+ */
+function relay(from: Duplex, to: Duplex): void {
+  to.on('drain', () => from.resume());
+  from.on('data', (chunk: Buffer) => {
+    if (!to.write(chunk)) {
+      from.pause();
+    }
+  });
+  from.on('end', () => to.end());
 }
 
 function statusHead(status: number, raw: readonly string[]): string {

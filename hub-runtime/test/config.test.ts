@@ -58,10 +58,23 @@ describe('config', () => {
       jupyter: 'jupyter',
       homeRoot: join(PACKAGE, 'data', 'homes'),
       startTimeout: 60,
+      spawnConcurrency: 0,
       reuseActiveSeconds: 60,
       cullIdleSeconds: 0,
       onShutdown: 'leave',
-      env: { TZ: 'JST-9' }
+      env: { TZ: 'JST-9' },
+      timeLimitGrace: 120,
+      noticeTemplates: null,
+      container: {
+        host: 'unix:///run/podman/podman.sock',
+        storage: join(PACKAGE, 'data', 'containers'),
+        instance: null,
+        hostIp: '127.0.0.1',
+        pull: 'missing',
+        stopTimeout: 10,
+        pidsLimit: 1024,
+        hostMounts: []
+      }
     });
     assert.equal(config.api.tokens.size, 0);
   });
@@ -90,6 +103,7 @@ describe('config', () => {
             spawner: {
               backend: 'docker',
               onShutdown: 'maybe',
+              spawnConcurrency: -1,
               env: { NB_USER: 'root' }
             },
             api: { tokens: [{ name: 'x', secretEnv: 'SHORT' }] }
@@ -99,6 +113,7 @@ describe('config', () => {
       (e: Error) =>
         /spawner\.backend: must be one of local/.test(e.message) &&
         /spawner\.onShutdown/.test(e.message) &&
+        /spawner\.spawnConcurrency/.test(e.message) &&
         /spawner\.env\.NB_USER: is set by the hub/.test(e.message) &&
         /at least 16 characters/.test(e.message)
     );

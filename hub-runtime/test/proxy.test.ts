@@ -10,6 +10,8 @@ import { after, before, describe, it } from 'node:test';
 
 import { WebSocket } from 'ws';
 
+import { WsRouter } from '../src/index.js';
+
 import { TargetServer, send, startHub, type ITestHub } from './hub-helpers.js';
 import { target } from './spawn-helpers.js';
 
@@ -315,6 +317,36 @@ describe('proxy', () => {
     assert.equal(b.wsSeen.length, before, 'nothing reached B');
     const refused = t.lines.filter(l => l.includes('"event":"ws.refused"'));
     assert.ok(refused.length >= 4);
+  });
+
+  it('records WebSocket traffic as activity', async () => {
+    const sample = WsRouter.ACTIVITY_SAMPLE_MS;
+    WsRouter.ACTIVITY_SAMPLE_MS = 20;
+    const ws = await openWs(
+      `ws://127.0.0.1:${t.port}/user/alice/api/kernels/k3/channels`,
+      { cookie: alice, origin: t.origin }
+    );
+    try {
+      await new Promise(r => setTimeout(r, 60));
+      const before = Date.now();
+      assert.ok(t.activity.lastActivity('alice')! < before);
+      ws.send('busy');
+      await nextMessage(ws);
+      // Wait for the next sample (a state, not a duration).
+      for (let i = 0; i < 100; i++) {
+        if (t.activity.lastActivity('alice')! >= before) {
+          break;
+        }
+        await new Promise(r => setTimeout(r, 20));
+      }
+      assert.ok(t.activity.lastActivity('alice')! >= before);
+    } finally {
+      WsRouter.ACTIVITY_SAMPLE_MS = sample;
+      await new Promise(r => {
+        ws.once('close', r);
+        ws.close();
+      });
+    }
   });
 
   it('closes proxied WebSockets when the hub closes them', async () => {

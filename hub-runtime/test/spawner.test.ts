@@ -123,7 +123,9 @@ describe('LocalSpawner and ServerManager', () => {
           path: '.jnotice.txt',
           stickyPath: '.jnotice.sticky.txt',
           pollMs: 60000
-        }
+        },
+        buildAvailable: 'false',
+        buildCheck: 'false'
       }
     });
     assert.ok(!settings.includes(' '), 'no spaces (start.sh splits on them)');

@@ -82,6 +82,9 @@ test('a student launched from the consumer page works in JupyterLab behind the p
     page.waitForURL(/\/user\/s1234567\/lab/, { timeout: 90000 }),
     page.locator('form button').first().click()
   ]);
+  // The hub's progress page comes first while the server starts; it opens
+  // JupyterLab by itself.
+  await page.locator('.jp-LabShell').waitFor({ timeout: 90000 });
   await page
     .locator('#jupyterlab-splash')
     .waitFor({ state: 'detached', timeout: 90000 });

@@ -6,3 +6,7 @@
 export * from './types.js';
 export * from './local.js';
 export * from './manager.js';
+export * from './slots.js';
+export * from './notices.js';
+export * from './container.js';
+export * from './containerHome.js';

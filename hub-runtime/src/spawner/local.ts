@@ -19,6 +19,7 @@ import {
   closeSync,
   cpSync,
   existsSync,
+  fstatSync,
   lstatSync,
   mkdirSync,
   openSync,
@@ -29,6 +30,7 @@ import {
 } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 
 import type { ILogger } from '../log.js';
@@ -40,7 +42,9 @@ import {
 } from '../spawn/environment.js';
 import type { IServerRecord } from '../store/types.js';
 
+import { StartSlots } from './slots.js';
 import type {
+  INoticeOptions,
   ISpawner,
   ISpawnTarget,
   IStartedServer,
@@ -70,6 +74,21 @@ export interface ILocalSpawnerOptions {
    */
   startTimeoutMs?: number;
   /**
+   * How many servers start at once; more starts wait in a queue (see
+   * {@link StartSlots}), and a start's timeout runs only once it leaves the
+   * queue. Default: the number of CPUs, at least 2.
+   */
+  spawnConcurrency?: number;
+  /**
+   * Picks a loopback port for a server; default {@link freePort}.
+   */
+  choosePort?: () => Promise<number>;
+  /**
+   * How often a starting server's status API is asked. Default 50 ms (a
+   * request costs the server well under a millisecond).
+   */
+  readyPollMs?: number;
+  /**
    * How long a server may take to exit after SIGTERM before SIGKILL.
    * Default 10 s.
    */
@@ -96,6 +115,26 @@ export const NOTICE_FILE = '.jnotice.txt';
 export const STICKY_NOTICE_FILE = '.jnotice.sticky.txt';
 
 /**
+ * The `--ServerApp.tornado_settings` value that points JupyterLab's notice
+ * banner at the notice files: JSON without spaces, as the predecessor
+ * passed it. It also turns JupyterLab's build check off: students cannot
+ * rebuild JupyterLab, and the check (`/lab/api/build` on every page load)
+ * costs a new server about a second of CPU at its busiest moment, right
+ * after the start. The flags are strings because the argument is read as a
+ * Python literal (no `false`); JupyterLab reads page options as strings
+ * anyway.
+ */
+export function jnoticeSettings(pollMs = 60000): string {
+  return JSON.stringify({
+    page_config_data: {
+      jnotice: { path: NOTICE_FILE, stickyPath: STICKY_NOTICE_FILE, pollMs },
+      buildAvailable: 'false',
+      buildCheck: 'false'
+    }
+  });
+}
+
+/**
  * Runs `jupyter lab` processes on loopback ports.
  *
  * #### Notes
@@ -109,6 +148,9 @@ export const STICKY_NOTICE_FILE = '.jnotice.sticky.txt';
 export class LocalSpawner implements ISpawner {
   constructor(options: ILocalSpawnerOptions) {
     this._options = options;
+    this._slots = new StartSlots(
+      options.spawnConcurrency || Math.max(2, availableParallelism())
+    );
   }
 
   readonly name = 'local';
@@ -129,18 +171,72 @@ export class LocalSpawner implements ISpawner {
     );
     this._linkVolumes(works, mounts, name);
 
-    const port = await freePort();
+    if (this._slots.active >= this._slots.limit) {
+      target.onProgress?.({
+        phase: 'queued',
+        percent: 2,
+        message: 'Waiting for other servers to start'
+      });
+    }
+    const release = await this._slots.acquire();
+    try {
+      target.onProgress?.({
+        phase: 'starting',
+        percent: 10,
+        message: 'Starting your server'
+      });
+      return await this._tryPorts(target, account, works, mounts);
+    } finally {
+      release();
+    }
+  }
+
+  /**
+   * Start the server, on another port when its port was taken.
+   */
+  private async _tryPorts(
+    target: ISpawnTarget,
+    account: IAccount,
+    works: string,
+    mounts: readonly IVolumeMount[]
+  ): Promise<IStartedServer> {
+    const name = target.user.name;
+    // A port handed out here can still be taken before the server binds it
+    // (by a kernel, or any other process): the server then exits at once,
+    // and the start is tried again on another port.
+    for (let attempt = 1; ; attempt++) {
+      const port = await (this._options.choosePort ?? freePort)();
+      try {
+        return await this._run(target, account, works, mounts, port);
+      } catch (e) {
+        if (!(e instanceof PortTakenError) || attempt >= PORT_ATTEMPTS) {
+          throw e;
+        }
+        this._options.logger.warn('spawner.local.port.taken', {
+          user: name,
+          port
+        });
+      } finally {
+        releasePort(port);
+      }
+    }
+  }
+
+  /**
+   * Start `jupyter lab` on one port and wait until it answers.
+   */
+  private async _run(
+    target: ISpawnTarget,
+    account: IAccount,
+    works: string,
+    mounts: readonly IVolumeMount[],
+    port: number
+  ): Promise<IStartedServer> {
+    const o = this._options;
+    const name = target.user.name;
     const token = randomBytes(32).toString('hex');
     const baseUrl = `/user/${name}/`;
-    const notice = JSON.stringify({
-      page_config_data: {
-        jnotice: {
-          path: NOTICE_FILE,
-          stickyPath: STICKY_NOTICE_FILE,
-          pollMs: o.noticePollMs ?? 60000
-        }
-      }
-    });
+    const notice = jnoticeSettings(o.noticePollMs);
     const args = [
       'lab',
       '--no-browser',
@@ -170,6 +266,8 @@ export class LocalSpawner implements ISpawner {
     mkdirSync(logDir, { recursive: true, mode: 0o700 });
     const logFile = join(logDir, `${name}.log`);
     const fd = openSync(logFile, 'a', 0o600);
+    // Only this attempt's output tells why it failed.
+    const logStart = fstatSync(fd).size;
     const child = spawn(o.jupyter, args, {
       cwd: works,
       env,
@@ -195,8 +293,9 @@ export class LocalSpawner implements ISpawner {
     const deadline = Date.now() + (o.startTimeoutMs ?? 60_000);
     for (;;) {
       if (exited !== null) {
-        throw new Error(
-          `jupyter lab for ${name} ended (${exited}) before it was ready: ${tail(logFile)}`
+        const log = tail(logFile, logStart);
+        throw new (PORT_TAKEN.test(log) ? PortTakenError : Error)(
+          `jupyter lab for ${name} ended (${exited}) before it was ready: ${log}`
         );
       }
       if (await checkStatus(record)) {
@@ -206,7 +305,7 @@ export class LocalSpawner implements ISpawner {
         await this._kill(pid);
         throw new Error(`jupyter lab for ${name} did not start in time`);
       }
-      await sleep(150);
+      await sleep(o.readyPollMs ?? 50);
     }
     o.logger.info('spawner.local.started', { user: name, pid, port });
     return { url, token, pid, data: { port, home: account.home, works } };
@@ -240,10 +339,17 @@ export class LocalSpawner implements ISpawner {
     return true;
   }
 
-  async notify(server: IServerRecord, text: string): Promise<void> {
+  async notify(
+    server: IServerRecord,
+    text: string,
+    options: INoticeOptions = {}
+  ): Promise<void> {
     const works = server.data.works;
     if (typeof works === 'string') {
-      writeFileSync(join(works, NOTICE_FILE), text + '\n');
+      writeFileSync(
+        join(works, options.sticky ? STICKY_NOTICE_FILE : NOTICE_FILE),
+        text + '\n'
+      );
     }
   }
 
@@ -325,6 +431,7 @@ export class LocalSpawner implements ISpawner {
   }
 
   private _options: ILocalSpawnerOptions;
+  private _slots: StartSlots;
   /**
    * Pids this process started or proved (by token) to be a recorded server.
    */
@@ -362,10 +469,56 @@ export function checkStatus(server: {
 }
 
 /**
- * A free loopback port (bound and released; the server binds it right after
- * with `port_retries=0`, so a lost race fails loudly).
+ * How often a start is tried on a new port when its port was taken.
  */
-export function freePort(): Promise<number> {
+const PORT_ATTEMPTS = 3;
+
+/**
+ * What Jupyter Server logs when its port is taken (`port_retries=0`).
+ */
+const PORT_TAKEN = /port \d+ is already in use|EADDRINUSE/i;
+
+/**
+ * A start failed because another process had its port.
+ */
+class PortTakenError extends Error {}
+
+/**
+ * Ports handed out by {@link freePort} whose server may not have bound them
+ * yet, with when the reservation lapses.
+ */
+const reservedPorts = new Map<number, number>();
+
+/**
+ * A free loopback port (bound and released; the server binds it right after
+ * with `port_retries=0`, so a lost race fails loudly). A port handed out is
+ * not handed out again until {@link releasePort} or a minute later, so
+ * concurrent starts in this process never share one.
+ */
+export async function freePort(): Promise<number> {
+  const now = Date.now();
+  for (const [port, until] of reservedPorts) {
+    if (until < now) {
+      reservedPorts.delete(port);
+    }
+  }
+  for (let i = 0; ; i++) {
+    const port = await bindAndRelease();
+    if (!reservedPorts.has(port) || i >= 20) {
+      reservedPorts.set(port, now + 60_000);
+      return port;
+    }
+  }
+}
+
+/**
+ * End the reservation of a port from {@link freePort}.
+ */
+export function releasePort(port: number): void {
+  reservedPorts.delete(port);
+}
+
+function bindAndRelease(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.unref();
@@ -424,9 +577,9 @@ function removeLink(path: string): void {
   }
 }
 
-function tail(file: string): string {
+function tail(file: string, from = 0): string {
   try {
-    return readFileSync(file, 'utf8').slice(-800);
+    return readFileSync(file).subarray(from).toString('utf8').slice(-800);
   } catch {
     return '';
   }

@@ -14,7 +14,13 @@ import type { ActivityTracker } from '../activity.js';
 import type { ILogger } from '../log.js';
 import type { IHubStore, IServerRecord } from '../store/types.js';
 
-import type { ISpawner, ISpawnTarget } from './types.js';
+import {
+  DEFAULT_NOTICES,
+  noticeText,
+  type INoticeText,
+  type NoticeKind
+} from './notices.js';
+import type { ISpawner, ISpawnProgress, ISpawnTarget } from './types.js';
 
 /**
  * Options of {@link ServerManager}.
@@ -34,6 +40,16 @@ export interface IServerManagerOptions {
    * Stop servers idle for this many seconds; 0 never. Default 0.
    */
   cullIdleSeconds?: number;
+  /**
+   * At the activity time limit the user gets a sticky notice; the server
+   * stops this many seconds later (the predecessor waited 120). Default 0.
+   */
+  timeLimitGraceSeconds?: number;
+  /**
+   * The notice texts (see {@link loadNoticeTemplates}); default the
+   * built-in ones.
+   */
+  notices?: Readonly<Record<NoticeKind, INoticeText>>;
   now?: () => number;
 }
 
@@ -53,8 +69,15 @@ export const KEPT_NOTICE =
 /**
  * The predecessor's notice at 90 % of the activity time limit.
  */
-export const TIME_LIMIT_NOTICE =
-  'You are about to reach your usage time limit. Please save your files and reconnect.';
+export const TIME_LIMIT_NOTICE = noticeText(DEFAULT_NOTICES.active);
+
+/**
+ * Memory use above this share of the limit brings the memory notice, as in
+ * the predecessor's health check; it is given again only after use fell
+ * below {@link MEMORY_CLEAR_RATIO}.
+ */
+export const MEMORY_WARNING_RATIO = 0.9;
+export const MEMORY_CLEAR_RATIO = 0.8;
 
 /**
  * One server per user.
@@ -110,6 +133,14 @@ export class ServerManager {
    */
   lastError(user: string): string | null {
     return this._failed.get(user) ?? null;
+  }
+
+  /**
+   * How the user's start in progress (or the last one) goes; null when
+   * nothing was started by this process.
+   */
+  progress(user: string): ISpawnProgress | null {
+    return this._progress.get(user) ?? null;
   }
 
   /**
@@ -169,6 +200,21 @@ export class ServerManager {
         this._o.logger.info('server.cleaned', { user: server.userName });
       }
     }
+    if (this._o.spawner.removeOrphans) {
+      const kept = this._o.store
+        .listServers()
+        .filter(s => s.backend === this._o.spawner.name);
+      try {
+        const removed = await this._o.spawner.removeOrphans(kept);
+        if (removed.length) {
+          this._o.logger.info('server.orphans.removed', { removed });
+        }
+      } catch (e) {
+        this._o.logger.warn('server.orphans.failed', {
+          error: (e as Error).message
+        });
+      }
+    }
     return { adopted, cleaned };
   }
 
@@ -186,9 +232,10 @@ export class ServerManager {
 
   /**
    * Stop servers idle longer than `cullIdleSeconds`, servers past their
-   * activity time limit (`lms_actlimit`, with a notice at 90 % of it, as the
-   * predecessor's health check did) and servers whose process is gone.
-   * Returns the user names stopped.
+   * activity time limit (`lms_actlimit`, with a notice at 90 % of it and a
+   * sticky notice `timeLimitGraceSeconds` before the stop, as the
+   * predecessor's health check did) and servers whose process is gone; warn
+   * users whose memory use nears the limit. Returns the user names stopped.
    */
   async cull(): Promise<string[]> {
     const idleMs = (this._o.cullIdleSeconds ?? 0) * 1000;
@@ -204,16 +251,36 @@ export class ServerManager {
       }
       const limitMs = Number(server.data.actLimit ?? 0) * 1000;
       const elapsed = this._now() - server.startedAt;
-      if (limitMs > 0 && elapsed >= limitMs) {
+      const graceMs = (this._o.timeLimitGraceSeconds ?? 0) * 1000;
+      const reachedAt = Number(server.data.limitReachedAt ?? 0);
+      if (
+        limitMs > 0 &&
+        elapsed >= limitMs &&
+        (graceMs === 0 || (reachedAt > 0 && this._now() - reachedAt >= graceMs))
+      ) {
         await this.stop(user, 'time_limit');
         stopped.push(user);
+      } else if (limitMs > 0 && elapsed >= limitMs) {
+        if (!reachedAt) {
+          await this._o.spawner
+            .notify(server, this._notice('sticky'), { sticky: true })
+            .catch(() => undefined);
+          this._o.store.putServer({
+            ...server,
+            data: { ...server.data, limitReachedAt: this._now() }
+          });
+          this._o.logger.info('server.limit.reached', {
+            user,
+            graceSeconds: graceMs / 1000
+          });
+        }
       } else if (
         limitMs > 0 &&
         elapsed >= 0.9 * limitMs &&
         !server.data.limitNoticed
       ) {
         await this._o.spawner
-          .notify(server, TIME_LIMIT_NOTICE)
+          .notify(server, this._notice('active'))
           .catch(() => undefined);
         this._o.store.putServer({
           ...server,
@@ -227,9 +294,48 @@ export class ServerManager {
         this._o.store.deleteServer(user);
         this._o.logger.warn('server.gone', { user });
         stopped.push(user);
+      } else {
+        await this._checkMemory(server);
       }
     }
     return stopped;
+  }
+
+  /**
+   * The memory notice: once when use passes {@link MEMORY_WARNING_RATIO} of
+   * the limit, again only after it fell below {@link MEMORY_CLEAR_RATIO}.
+   */
+  private async _checkMemory(server: IServerRecord): Promise<void> {
+    const { spawner, store, logger } = this._o;
+    const usage = await spawner.usage?.(server).catch(() => null);
+    if (!usage || usage.memoryLimit <= 0) {
+      return;
+    }
+    const ratio = usage.memory / usage.memoryLimit;
+    const warned = !!server.data.memoryNoticed;
+    if (ratio >= MEMORY_WARNING_RATIO && !warned) {
+      await spawner
+        .notify(server, this._notice('memory'))
+        .catch(() => undefined);
+      store.putServer({
+        ...server,
+        data: { ...server.data, memoryNoticed: true }
+      });
+      logger.info('server.memory.notice', {
+        user: server.userName,
+        memory: usage.memory,
+        limit: usage.memoryLimit
+      });
+    } else if (ratio < MEMORY_CLEAR_RATIO && warned) {
+      store.putServer({
+        ...server,
+        data: { ...server.data, memoryNoticed: false }
+      });
+    }
+  }
+
+  private _notice(kind: NoticeKind): string {
+    return noticeText((this._o.notices ?? DEFAULT_NOTICES)[kind]);
   }
 
   /**
@@ -287,8 +393,15 @@ export class ServerManager {
       data: {}
     };
     store.putServer(base);
+    const report = (p: ISpawnProgress): void => {
+      this._progress.set(user, p);
+    };
+    report({ phase: 'starting', percent: 5, message: 'Starting your server' });
     try {
-      const started = await spawner.start(target);
+      const started = await spawner.start({
+        ...target,
+        onProgress: report
+      });
       if (!store.getUser(user)) {
         // The user was deleted while starting.
         await spawner.stop({ ...base, ...started, state: 'running' });
@@ -302,6 +415,11 @@ export class ServerManager {
         data: { ...started.data, actLimit: target.request.actLimit }
       });
     } catch (e) {
+      report({
+        phase: 'failed',
+        percent: 100,
+        message: publicMessage(e)
+      });
       this._failed.set(user, (e as Error).message);
       store.deleteServer(user);
       logger.error('server.start.failed', {
@@ -311,6 +429,7 @@ export class ServerManager {
       throw e;
     }
     this._failed.delete(user);
+    report({ phase: 'ready', percent: 100, message: 'Your server is ready' });
     logger.info('server.started', {
       user,
       outcome,
@@ -351,4 +470,30 @@ export class ServerManager {
   private _now: () => number;
   private _pending = new Map<string, Promise<unknown>>();
   private _failed = new Map<string, string>();
+  private _progress = new Map<string, ISpawnProgress>();
+}
+
+/**
+ * A start that failed in a way the user may read about: `publicMessage`
+ * goes on the user's error page, `message` (which may name paths, hosts or
+ * container ids) only to the log.
+ */
+export class SpawnError extends Error {
+  constructor(
+    message: string,
+    readonly publicMessage: string
+  ) {
+    super(message);
+    this.name = 'SpawnError';
+  }
+}
+
+/**
+ * A start failure as the user may read it: a {@link SpawnError} keeps its
+ * public text; anything else becomes a general sentence.
+ */
+export function publicMessage(e: unknown): string {
+  return e instanceof SpawnError
+    ? e.publicMessage
+    : 'Your server could not be started. Try again later, or ask your teacher.';
 }

@@ -32,6 +32,64 @@ export interface ISpawnTarget {
    */
   specHash: string;
   launchId: number | null;
+  /**
+   * Told how the start goes, for the progress page a student sees while
+   * waiting. Backends that cannot say leave it alone.
+   */
+  onProgress?: (progress: ISpawnProgress) => void;
+}
+
+/**
+ * The phases of a start, in order.
+ *
+ * - `queued`: waiting for a free start slot (the spawn concurrency limit);
+ * - `pulling`: fetching the image;
+ * - `creating`: creating the container and preparing its volumes;
+ * - `starting`: starting it;
+ * - `waiting`: waiting for the Jupyter server to answer;
+ * - `ready` and `failed`: done.
+ */
+export type SpawnPhase =
+  | 'queued'
+  | 'pulling'
+  | 'creating'
+  | 'starting'
+  | 'waiting'
+  | 'ready'
+  | 'failed';
+
+/**
+ * How far a start is.
+ */
+export interface ISpawnProgress {
+  phase: SpawnPhase;
+  /**
+   * 0 to 100.
+   */
+  percent: number;
+  /**
+   * For the user; holds no secret.
+   */
+  message: string;
+}
+
+/**
+ * A notice's kind: a normal notice is shown once; a sticky one stays until
+ * it changes (jnotice's `.jnotice.sticky.txt`).
+ */
+export interface INoticeOptions {
+  sticky?: boolean;
+}
+
+/**
+ * A server's memory use, in bytes.
+ */
+export interface IServerUsage {
+  memory: number;
+  /**
+   * The enforced limit, or 0 for none.
+   */
+  memoryLimit: number;
 }
 
 /**
@@ -95,5 +153,19 @@ export interface ISpawner {
   /**
    * Show the user a notice in JupyterLab (the jnotice `.jnotice.txt` file).
    */
-  notify(server: IServerRecord, text: string): Promise<void>;
+  notify(
+    server: IServerRecord,
+    text: string,
+    options?: INoticeOptions
+  ): Promise<void>;
+  /**
+   * The server's resource use, when the backend can measure it (for the
+   * memory warning); null when unknown.
+   */
+  usage?(server: IServerRecord): Promise<IServerUsage | null>;
+  /**
+   * After adoption: remove servers of this hub that no record holds
+   * (orphans of a crash). Returns what was removed, for the log.
+   */
+  removeOrphans?(kept: readonly IServerRecord[]): Promise<string[]>;
 }

@@ -116,6 +116,13 @@ export class SqliteStore implements IHubStore {
   readonly path: string;
 
   /**
+   * See {@link IHubStore.generation}.
+   */
+  get generation(): number {
+    return this._generation;
+  }
+
+  /**
    * The schema version.
    */
   get schemaVersion(): number {
@@ -197,6 +204,7 @@ export class SqliteStore implements IHubStore {
   }
 
   deleteUser(name: string): boolean {
+    this._generation++;
     return (
       this._stmt('DELETE FROM users WHERE name = ?').run(name).changes === 1
     );
@@ -237,6 +245,7 @@ export class SqliteStore implements IHubStore {
   }
 
   putServer(s: IServerRecord): void {
+    this._generation++;
     this._stmt(
       `INSERT INTO servers (user_name, backend, state, url, pid, token, spec_hash, launch_id, started_at, last_activity_at, data)
        VALUES (@userName, @backend, @state, @url, @pid, @token, @specHash, @launchId, @startedAt, @lastActivityAt, @data)
@@ -263,6 +272,7 @@ export class SqliteStore implements IHubStore {
   }
 
   deleteServer(userName: string): boolean {
+    this._generation++;
     return (
       this._stmt('DELETE FROM servers WHERE user_name = ?').run(userName)
         .changes === 1
@@ -303,6 +313,7 @@ export class SqliteStore implements IHubStore {
   }
 
   deleteSession(id: string): boolean {
+    this._generation++;
     return (
       this._stmt('DELETE FROM sessions WHERE id_hash = ?').run(hashId(id))
         .changes === 1
@@ -310,6 +321,7 @@ export class SqliteStore implements IHubStore {
   }
 
   deleteUserSessions(userName: string): number {
+    this._generation++;
     return this._stmt('DELETE FROM sessions WHERE user_name = ?').run(userName)
       .changes;
   }
@@ -321,6 +333,9 @@ export class SqliteStore implements IHubStore {
     const sessions = this._stmt(
       'DELETE FROM sessions WHERE expires_at <= ?'
     ).run(now).changes;
+    if (sessions) {
+      this._generation++;
+    }
     return { nonces, sessions };
   }
 
@@ -355,6 +370,7 @@ export class SqliteStore implements IHubStore {
   }
 
   private _db: Database.Database;
+  private _generation = 0;
   private _statements = new Map<string, Database.Statement>();
 }
 

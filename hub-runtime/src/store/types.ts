@@ -139,6 +139,13 @@ export interface IHubStore extends INonceStore {
   deleteUserSessions(userName: string): number;
 
   /**
+   * A number that changes whenever a user, a server record or a session is
+   * written or removed (not on {@link touchServer}), so in-memory caches of
+   * sessions and routes know when to drop their entries.
+   */
+  readonly generation: number;
+
+  /**
    * Drop expired nonces and sessions.
    */
   purgeExpired(now: number): { nonces: number; sessions: number };

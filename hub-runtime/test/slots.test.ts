@@ -1,0 +1,196 @@
+/*
+ * Copyright (c) ltilab developers
+ * Distributed under the terms of the BSD-3-Clause License.
+ */
+
+/**
+ * Launch-path robustness of the local backend: the start queue, ports that
+ * are never handed out twice, and a start that finds its port taken.
+ */
+
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+
+import {
+  LocalSpawner,
+  StartSlots,
+  checkStatus,
+  createLogger,
+  freePort,
+  releasePort,
+  type ISpawnProgress,
+  type IStartedServer
+} from '../src/index.js';
+
+import { tempDir } from './helpers.js';
+import { FAKE_JUPYTER, target } from './spawn-helpers.js';
+
+describe('StartSlots', () => {
+  it('lets at most `limit` in, in arrival order, and passes a slot on', async () => {
+    const slots = new StartSlots(2);
+    const order: number[] = [];
+    let inside = 0;
+    let most = 0;
+    const job = async (n: number): Promise<void> => {
+      const release = await slots.acquire();
+      inside++;
+      most = Math.max(most, inside);
+      order.push(n);
+      // Let the others run up to their own acquire.
+      await new Promise(r => setImmediate(r));
+      inside--;
+      release();
+      release(); // twice is harmless
+    };
+    await Promise.all([0, 1, 2, 3, 4, 5, 6].map(job));
+    assert.equal(most, 2);
+    assert.deepEqual(order, [0, 1, 2, 3, 4, 5, 6]);
+    assert.equal(slots.active, 0);
+    assert.equal(slots.waiting, 0);
+  });
+
+  it('has no limit at 0', async () => {
+    const slots = new StartSlots(0);
+    const releases = await Promise.all(
+      Array.from({ length: 100 }, () => slots.acquire())
+    );
+    assert.equal(slots.active, 100);
+    releases.forEach(r => r());
+    assert.equal(slots.active, 0);
+  });
+});
+
+describe('freePort', () => {
+  it('never hands out one port twice while it is reserved', async () => {
+    const ports = await Promise.all(
+      Array.from({ length: 60 }, () => freePort())
+    );
+    assert.equal(new Set(ports).size, ports.length);
+    ports.forEach(releasePort);
+  });
+});
+
+describe('LocalSpawner under load', () => {
+  const dir = tempDir();
+  const lines: string[] = [];
+  const logger = createLogger('debug', l => lines.push(l));
+  const started: IStartedServer[] = [];
+  let spawner: LocalSpawner;
+  const make = (
+    options: Partial<ConstructorParameters<typeof LocalSpawner>[0]> = {}
+  ): LocalSpawner =>
+    (spawner = new LocalSpawner({
+      jupyter: FAKE_JUPYTER,
+      homeRoot: join(dir.path, 'home'),
+      dataDir: join(dir.path, 'data'),
+      stopTimeoutMs: 3000,
+      logger,
+      ...options
+    }));
+
+  after(async () => {
+    await Promise.all(
+      started.map(s =>
+        spawner.stop({
+          ...s,
+          userName: '',
+          backend: 'local',
+          state: 'running',
+          specHash: '',
+          launchId: null,
+          startedAt: 0,
+          lastActivityAt: 0
+        })
+      )
+    );
+    dir.remove();
+  });
+
+  it('queues starts past spawnConcurrency and starts them all', async () => {
+    const local = make({ spawnConcurrency: 2 });
+    const phases = new Map<string, string[]>();
+    const names = ['q1', 'q2', 'q3', 'q4', 'q5', 'q6'];
+    const results = await Promise.all(
+      names.map(name => {
+        phases.set(name, []);
+        return local.start({
+          ...target(name),
+          onProgress: (p: ISpawnProgress) => phases.get(name)!.push(p.phase)
+        });
+      })
+    );
+    started.push(...results);
+    for (const [i, r] of results.entries()) {
+      assert.ok(
+        await checkStatus({ ...r, userName: names[i]! }),
+        `${names[i]} answers`
+      );
+    }
+    assert.equal(new Set(results.map(r => r.url)).size, names.length);
+    // The first two got a slot at once; the other four waited.
+    assert.deepEqual(phases.get('q1'), ['starting']);
+    assert.deepEqual(phases.get('q2'), ['starting']);
+    for (const name of names.slice(2)) {
+      assert.deepEqual(phases.get(name), ['queued', 'starting'], name);
+    }
+  });
+
+  it('starts again on another port when its port was taken', async () => {
+    const squatter = await listen();
+    const taken = (squatter.address() as { port: number }).port;
+    const picked: number[] = [];
+    const local = make({
+      choosePort: async () => {
+        const port = picked.length === 0 ? taken : await freePort();
+        picked.push(port);
+        return port;
+      }
+    });
+    try {
+      const r = await local.start(target('p1'));
+      started.push(r);
+      assert.deepEqual(picked.length, 2);
+      assert.equal(r.data.port, picked[1]);
+      assert.notEqual(r.data.port, taken);
+      assert.ok(await checkStatus({ ...r, userName: 'p1' }));
+      assert.ok(
+        lines.some(
+          l =>
+            l.includes('spawner.local.port.taken') && l.includes(String(taken))
+        )
+      );
+    } finally {
+      squatter.close();
+    }
+  });
+
+  it('gives up after three taken ports, with the reason', async () => {
+    const squatter = await listen();
+    const taken = (squatter.address() as { port: number }).port;
+    let tries = 0;
+    const local = make({
+      choosePort: async () => {
+        tries++;
+        return taken;
+      }
+    });
+    try {
+      await assert.rejects(
+        local.start(target('p2')),
+        /ended \(exit code 1\) before it was ready: The port \d+ is already in use/
+      );
+      assert.equal(tries, 3);
+    } finally {
+      squatter.close();
+    }
+  });
+});
+
+function listen(): Promise<Server> {
+  return new Promise(resolve => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => resolve(s));
+  });
+}
