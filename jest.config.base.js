@@ -29,6 +29,9 @@ module.exports = function (packageDir) {
     ...base,
     automock: false,
     reporters: ['default'],
+    // Jest's 5 s default is too short for jsdom suites when CI's two cores
+    // are shared with a build; a real hang still fails, just later.
+    testTimeout: 20000,
     testRegex: 'test/.*\\.spec\\.tsx?$',
     transformIgnorePatterns: [`/node_modules/(?!${esModules}).+`]
   };

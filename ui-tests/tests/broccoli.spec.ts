@@ -342,7 +342,7 @@ test.describe('Blockly editor', () => {
     expect(await fs.readFile(file, 'utf8')).toBe(original);
   });
 
-  test('Blockly 13 keyboard navigation, undo and redo of a block edit, and the close prompt', async ({
+  test('Blockly 13 keyboard navigation, undo and redo of a block edit (keys and Edit menu), and the close prompt', async ({
     page
   }) => {
     const file = path.join(root, DIR, 'keys.jpblockly');
@@ -390,6 +390,11 @@ test.describe('Blockly editor', () => {
     await expect
       .poll(() => onPanel(page, panel => panel.context.model.toString()))
       .not.toContain('"two"');
+    // The same through JupyterLab's Edit menu.
+    await page.menu.clickMenuItem('Edit>Undo');
+    await expect.poll(code).toContain("print('two')");
+    await page.menu.clickMenuItem('Edit>Redo');
+    await expect.poll(code).not.toContain("print('two')");
 
     // Closing the dirty document asks first: JupyterLab's close prompt.
     await tab.locator('.lm-TabBar-tabCloseIcon').click();

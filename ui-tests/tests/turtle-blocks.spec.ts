@@ -127,10 +127,12 @@ test.describe('turtle blocks', () => {
   }) => {
     await openInBlocklyEditor(page, `${DIR}/spiral.jpblockly`);
     // Every block is known: no placeholder, no missing generator. (The
-    // code view only renders the lines in view: read the code itself.)
+    // code view only renders the lines in view: read the code itself.) The
+    // code view shows the student's program: a comment stands for the
+    // turtle runtime, which Run adds.
     await expect(
       blocklyEditor(page).locator('.jp-LtilabBlockly-code')
-    ).toContainText('_ltilab_turtle_module');
+    ).toContainText('# turtle runtime: added when the program runs');
     const { code, unknown } = await onBlocklyPanel(page, panel => ({
       code: panel.code,
       unknown: panel.workspace
@@ -139,6 +141,7 @@ test.describe('turtle blocks', () => {
     }));
     expect(code).toContain('turtle.line_hsv(i * 5, 0.45, 0.65)');
     expect(code).not.toContain('has no python generator');
+    expect(code).not.toContain('_ltilab_turtle_module');
     expect(unknown).toBe(0);
     // The file stores no toolbox, as the predecessor's: the Turtle toolbox
     // is chosen, without changing the file.

@@ -28,6 +28,7 @@ import { IEditorServices } from '@jupyterlab/codeeditor';
 import { PageConfig, PathExt, URLExt } from '@jupyterlab/coreutils';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { ILauncher } from '@jupyterlab/launcher';
+import { IMainMenu } from '@jupyterlab/mainmenu';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import type { Contents } from '@jupyterlab/services';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
@@ -57,6 +58,7 @@ import {
   BlocklyRegistry,
   IBlocklyRegistry,
   JPBLOCKLY_EXTENSION,
+  runnableCode,
   SCRIPT_EXTENSIONS,
   uniquePath
 } from '@ltilab/broccoli';
@@ -74,6 +76,8 @@ namespace CommandIDs {
   export const copyCode = 'ltilab-blockly:copy-code';
   export const exportNotebook = 'ltilab-blockly:export-notebook';
   export const exportScript = 'ltilab-blockly:export-script';
+  export const undo = 'ltilab-blockly:undo';
+  export const redo = 'ltilab-blockly:redo';
 }
 
 /**
@@ -139,7 +143,8 @@ const editorPlugin: JupyterFrontEndPlugin<void> = {
     IThemeManager,
     ISettingRegistry,
     ISessionContextDialogs,
-    IToolbarWidgetRegistry
+    IToolbarWidgetRegistry,
+    IMainMenu
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -154,7 +159,8 @@ const editorPlugin: JupyterFrontEndPlugin<void> = {
     themeManager: IThemeManager | null,
     settingRegistry: ISettingRegistry | null,
     sessionDialogs: ISessionContextDialogs | null,
-    toolbarRegistry: IToolbarWidgetRegistry | null
+    toolbarRegistry: IToolbarWidgetRegistry | null,
+    mainMenu: IMainMenu | null
   ): void => {
     translator = translator ?? nullTranslator;
     const trans = translator.load('ltilab');
@@ -391,12 +397,13 @@ const editorPlugin: JupyterFrontEndPlugin<void> = {
         if (!widget) {
           return;
         }
-        const { code, error } = widget.content.generate();
-        if (error) {
-          Notification.error(error, { autoClose: 5000 });
+        const result = widget.content.generate();
+        if (result.error) {
+          Notification.error(result.error, { autoClose: 5000 });
           return;
         }
-        Clipboard.copyToSystem(code);
+        // The code that runs: with the runtimes the Code tab leaves out.
+        Clipboard.copyToSystem(runnableCode(result));
         Notification.success(trans.__('The code was copied.'), {
           autoClose: 2000
         });
@@ -449,6 +456,36 @@ const editorPlugin: JupyterFrontEndPlugin<void> = {
       }
     });
 
+    // Blockly's own undo stack; Ctrl+Z and Ctrl+Shift+Z are Blockly's too,
+    // so these commands have no key bindings.
+    for (const redo of [false, true]) {
+      commands.addCommand(redo ? CommandIDs.redo : CommandIDs.undo, {
+        label: redo ? trans.__('Redo') : trans.__('Undo'),
+        caption: redo
+          ? trans.__('Redo the last undone block edit')
+          : trans.__('Undo the last block edit'),
+        isEnabled: () =>
+          isEnabled() && !!tracker.currentWidget?.content.canUndo(redo),
+        execute: args => {
+          current(args)?.content.undo(redo);
+        }
+      });
+    }
+
+    if (mainMenu) {
+      // Edit › Undo, Redo and Clear act on the current Blockly editor. Blockly
+      // has no multiple selection, so there is nothing for Select All.
+      const isEditor = (widget: Widget | null) =>
+        widget !== null && tracker.has(widget);
+      const { editMenu } = mainMenu;
+      editMenu.undoers.undo.add({ id: CommandIDs.undo, isEnabled: isEditor });
+      editMenu.undoers.redo.add({ id: CommandIDs.redo, isEnabled: isEditor });
+      editMenu.clearers.clearCurrent.add({
+        id: CommandIDs.clearOutput,
+        isEnabled: isEditor
+      });
+    }
+
     tracker.currentChanged.connect(() => {
       for (const id of Private.EDITOR_COMMANDS) {
         commands.notifyCommandChanged(id);
@@ -493,7 +530,9 @@ namespace Private {
     CommandIDs.clearOutput,
     CommandIDs.copyCode,
     CommandIDs.exportNotebook,
-    CommandIDs.exportScript
+    CommandIDs.exportScript,
+    CommandIDs.undo,
+    CommandIDs.redo
   ];
 
   /**
@@ -659,9 +698,9 @@ namespace Private {
   ): Promise<void> {
     const content = widget.content;
     const sessionContext = widget.context.sessionContext;
-    const { code, error } = content.generate();
-    if (error) {
-      Notification.error(error, { autoClose: 5000 });
+    const result = content.generate();
+    if (result.error) {
+      Notification.error(result.error, { autoClose: 5000 });
       return;
     }
     const kernel = sessionContext.session?.kernel;
@@ -693,7 +732,8 @@ namespace Private {
     }
     content.side.currentWidget = content.side.widgets[1];
     const future = kernel.requestExecute({
-      code,
+      // The runtimes once, then the program: it runs in a stock kernel.
+      code: runnableCode(result),
       stop_on_error: true,
       allow_stdin: true
     });
@@ -715,9 +755,9 @@ namespace Private {
     contents: Contents.IManager,
     trans: TranslationBundle
   ): Promise<string | null> {
-    const { code, error } = widget.content.generate();
-    if (error) {
-      Notification.error(error, { autoClose: 5000 });
+    const result = widget.content.generate();
+    if (result.error) {
+      Notification.error(result.error, { autoClose: 5000 });
       return null;
     }
     const spec = await widget.context.sessionContext.session?.kernel?.spec;
@@ -743,15 +783,18 @@ namespace Private {
       type: 'notebook',
       format: 'json',
       content: {
-        cells: [
-          {
-            cell_type: 'code',
-            execution_count: null,
-            metadata: {},
-            outputs: [],
-            source: code
-          }
-        ],
+        // The runtimes get their own first cell, so the program's cell reads
+        // as in the Code tab and the notebook still runs in a stock kernel.
+        cells: (result.runtime
+          ? [result.runtime, result.program]
+          : [result.program]
+        ).map(source => ({
+          cell_type: 'code',
+          execution_count: null,
+          metadata: {},
+          outputs: [],
+          source
+        })),
         metadata,
         nbformat: 4,
         nbformat_minor: 5
@@ -771,9 +814,9 @@ namespace Private {
     contents: Contents.IManager,
     trans: TranslationBundle
   ): Promise<string | null> {
-    const { code, error } = widget.content.generate();
-    if (error) {
-      Notification.error(error, { autoClose: 5000 });
+    const result = widget.content.generate();
+    if (result.error) {
+      Notification.error(result.error, { autoClose: 5000 });
       return null;
     }
     const ext = SCRIPT_EXTENSIONS[widget.content.language] ?? '.txt';
@@ -787,7 +830,7 @@ namespace Private {
     await contents.save(target, {
       type: 'file',
       format: 'text',
-      content: code
+      content: runnableCode(result)
     });
     Notification.success(trans.__('Exported to %1', target), {
       autoClose: 3000

@@ -5,9 +5,11 @@
 
 import { JupyterFrontEnd } from '@jupyterlab/application';
 import { DocumentRegistry } from '@jupyterlab/docregistry';
+import { EditMenu, type IMainMenu } from '@jupyterlab/mainmenu';
 import { defaultRenderMime } from '@jupyterlab/testutils';
 import { nullTranslator } from '@jupyterlab/translation';
 import { CommandRegistry } from '@lumino/commands';
+import { Widget } from '@lumino/widgets';
 import { BlocklyRegistry, IBlocklyRegistry } from '@ltilab/broccoli';
 
 import plugins from '../src';
@@ -50,6 +52,7 @@ describe('@ltilab/broccoli-extension', () => {
 
   describe('editor', () => {
     const app = stubApp();
+    const editMenu = new EditMenu({ commands: app.commands });
 
     beforeAll(() => {
       const registry = new BlocklyRegistry();
@@ -65,7 +68,9 @@ describe('@ltilab/broccoli-extension', () => {
         null,
         null,
         null,
-        null
+        null,
+        null,
+        { editMenu } as unknown as IMainMenu
       );
     });
 
@@ -101,17 +106,32 @@ describe('@ltilab/broccoli-extension', () => {
         'ltilab-blockly:clear-output',
         'ltilab-blockly:copy-code',
         'ltilab-blockly:export-notebook',
-        'ltilab-blockly:export-script'
+        'ltilab-blockly:export-script',
+        'ltilab-blockly:undo',
+        'ltilab-blockly:redo'
       ];
       for (const id of ids) {
         expect(app.commands.hasCommand(id)).toBe(true);
         expect(app.commands.label(id)).toBeTruthy();
       }
       expect(app.commands.isEnabled('ltilab-blockly:run')).toBe(false);
+      expect(app.commands.isEnabled('ltilab-blockly:undo')).toBe(false);
       expect(app.commands.isEnabled('ltilab-blockly:create-new')).toBe(true);
       expect(
         app.commands.label('ltilab-blockly:create-new', { isLauncher: true })
       ).toBe('Blockly Editor');
+    });
+
+    it('should add undo, redo and clear to the Edit menu, for Blockly editors only', () => {
+      expect(editMenu.undoers.undo.ids).toEqual(['ltilab-blockly:undo']);
+      expect(editMenu.undoers.redo.ids).toEqual(['ltilab-blockly:redo']);
+      expect(editMenu.clearers.clearCurrent.ids).toEqual([
+        'ltilab-blockly:clear-output'
+      ]);
+      // Another activity's widget: the Edit menu does not pick ours.
+      const other = new Widget();
+      expect(editMenu.undoers.undo.getActiveCommandId(other)).toBeNull();
+      other.dispose();
     });
   });
 });

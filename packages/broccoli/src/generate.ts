@@ -43,10 +43,24 @@ export interface IMissingGenerator {
  */
 export interface IGenerateResult {
   /**
-   * The generated code. Blocks without a generator stand as comments (or a
-   * null value) in it; it is empty when `error` is set.
+   * The generated code as shown to the user: the program, with one comment
+   * line at the top for each runtime it needs (`RUNTIME_COMMENT`). Blocks
+   * without a generator stand as comments (or a null value) in it; it is
+   * empty when `error` is set.
    */
   readonly code: string;
+
+  /**
+   * The program without the runtime comments, to run after `runtime`.
+   */
+  readonly program: string;
+
+  /**
+   * The code of the runtimes the program needs, each once, in the order the
+   * generator functions asked for them; empty when it needs none. Run it
+   * before `program`: `runnableCode(result)` joins them.
+   */
+  readonly runtime: string;
 
   /**
    * The blocks that have no generator for the language, in workspace order.
@@ -58,6 +72,28 @@ export interface IGenerateResult {
    * bug; `null` otherwise.
    */
   readonly error: string | null;
+}
+
+/**
+ * The comment that stands for a runtime in the shown code, without the
+ * language's comment marker. It is code, not UI, so it is not translated:
+ * exported scripts outlive the UI language.
+ */
+export const RUNTIME_COMMENT = (name: string): string =>
+  `${name} runtime: added when the program runs`;
+
+/**
+ * The code to run, copy or export: the runtimes once, then the program.
+ *
+ * @param result - A result of `generateCode`.
+ * @returns The complete code, which runs in a stock kernel.
+ */
+export function runnableCode(
+  result: Pick<IGenerateResult, 'program' | 'runtime'>
+): string {
+  return result.runtime
+    ? `${result.runtime}\n${result.program}`
+    : result.program;
 }
 
 /**
@@ -107,7 +143,11 @@ export function generateCode(
           typeof generator.forBlock[block.type] !== 'function'
       );
     if (missing.length > 0) {
-      return { code: '', missing: missing.map(describe), error: null };
+      return {
+        ...Private.EMPTY,
+        missing: missing.map(describe),
+        error: null
+      };
     }
   }
 
@@ -115,14 +155,31 @@ export function generateCode(
     if (Private.isBlockGenerator(generator)) {
       generator.resetMissing();
     }
-    const code = generator.workspaceToCode(workspace);
-    const missing = Private.isBlockGenerator(generator)
-      ? Private.unique(generator.missingBlocks).map(describe)
-      : [];
-    return { code, missing, error: null };
+    const program = generator.workspaceToCode(workspace);
+    if (!Private.isBlockGenerator(generator)) {
+      return { code: program, program, runtime: '', missing: [], error: null };
+    }
+    const missing = Private.unique(generator.missingBlocks).map(describe);
+    const runtimes = generator.requiredRuntimes;
+    if (runtimes.length === 0) {
+      return { code: program, program, runtime: '', missing, error: null };
+    }
+    const comments = runtimes
+      .map(runtime => generator.lineComment(RUNTIME_COMMENT(runtime.name)))
+      .join('\n');
+    const runtime = runtimes
+      .map(({ code }) => (code.endsWith('\n') ? code : `${code}\n`))
+      .join('\n');
+    return {
+      code: `${comments}\n${program}`,
+      program,
+      runtime,
+      missing,
+      error: null
+    };
   } catch (error) {
     return {
-      code: '',
+      ...Private.EMPTY,
       missing: [],
       error: trans.__(
         'The %1 code could not be generated: %2',
@@ -142,6 +199,11 @@ export function generateCode(
  */
 namespace Private {
   /**
+   * No code.
+   */
+  export const EMPTY = { code: '', program: '', runtime: '' } as const;
+
+  /**
    * Whether a generator is one of this package's, which record missing blocks.
    */
   export function isBlockGenerator(
@@ -150,6 +212,7 @@ namespace Private {
     const candidate = generator as Partial<IBlockGenerator>;
     return (
       typeof candidate.resetMissing === 'function' &&
+      typeof candidate.lineComment === 'function' &&
       Array.isArray(candidate.missingBlocks)
     );
   }

@@ -23,7 +23,10 @@ import {
   Order as PythonOrder
 } from 'blockly/python';
 
+import { DisposableDelegate, type IDisposable } from '@lumino/disposable';
+
 import { originalBlockType } from './placeholder';
+import type { IBlocklyRegistry } from './tokens';
 
 /**
  * What a code generator of this package adds to Blockly's `CodeGenerator`.
@@ -44,6 +47,34 @@ export interface IBlockGenerator {
    * Forget the blocks recorded in `missingBlocks`.
    */
   resetMissing(): void;
+
+  /**
+   * Ask for a registered runtime from a generator function: the program
+   * needs it. Asking again in the same program changes nothing.
+   *
+   * @param name - The runtime's name (`IBlocklyRegistry.IRuntime.name`).
+   * @throws An `Error` if no runtime of this name is registered, which
+   * `generateCode` reports as a generation error.
+   */
+  requireRuntime(name: string): void;
+
+  /**
+   * The runtimes the last `workspaceToCode` asked for, in the order asked.
+   */
+  readonly requiredRuntimes: ReadonlyArray<IBlocklyRegistry.IRuntime>;
+
+  /**
+   * Add a runtime; the registry's `registerRuntime` calls this.
+   *
+   * @returns A disposable that removes it.
+   * @throws An `Error` if a runtime with this name is already added.
+   */
+  addRuntime(runtime: IBlocklyRegistry.IRuntime): IDisposable;
+
+  /**
+   * A one-line comment in the language, e.g. `# text` in Python.
+   */
+  lineComment(text: string): string;
 }
 
 /**
@@ -56,6 +87,7 @@ export type LtilabGenerator = Blockly.CodeGenerator & IBlockGenerator;
  */
 type GeneratorClass = new (...args: any[]) => Private.IGeneratorLike & {
   addReservedWords(words: string): void;
+  init(workspace: Blockly.Workspace): void;
   blockToCode(
     block: Blockly.Block | null,
     opt_thisOnly?: boolean
@@ -99,6 +131,48 @@ function withLtilabGenerator<TBase extends GeneratorClass>(
       this._missingBlocks = [];
     }
 
+    get requiredRuntimes(): ReadonlyArray<IBlocklyRegistry.IRuntime> {
+      return [...this._required.values()];
+    }
+
+    requireRuntime(name: string): void {
+      const runtime = this._runtimes.get(name);
+      if (!runtime) {
+        throw new Error(
+          `No runtime "${name}" is registered for ${options.language}.`
+        );
+      }
+      this._required.set(name, runtime);
+    }
+
+    addRuntime(runtime: IBlocklyRegistry.IRuntime): IDisposable {
+      if (this._runtimes.has(runtime.name)) {
+        throw new Error(
+          `A runtime "${runtime.name}" is already registered for ${options.language}.`
+        );
+      }
+      this._runtimes.set(runtime.name, runtime);
+      if (runtime.names?.length) {
+        // Stays reserved after disposal: that only renames user variables.
+        this.addReservedWords(runtime.names.join(','));
+      }
+      return new DisposableDelegate(() => {
+        if (this._runtimes.get(runtime.name) === runtime) {
+          this._runtimes.delete(runtime.name);
+        }
+      });
+    }
+
+    lineComment(text: string): string {
+      return `${options.comment} ${text}`;
+    }
+
+    init(workspace: Blockly.Workspace): void {
+      super.init(workspace);
+      // A new program: it asks for its runtimes again.
+      this._required = new Map();
+    }
+
     blockToCode(
       block: Blockly.Block | null,
       opt_thisOnly?: boolean
@@ -113,6 +187,8 @@ function withLtilabGenerator<TBase extends GeneratorClass>(
     // Not `private`: a class expression's declaration cannot carry private
     // members. Use `missingBlocks` and `resetMissing()`.
     _missingBlocks: Blockly.Block[] = [];
+    _required = new Map<string, IBlocklyRegistry.IRuntime>();
+    _runtimes = new Map<string, IBlocklyRegistry.IRuntime>();
   };
 }
 
@@ -133,7 +209,8 @@ export const LtilabPythonGenerator = withLtilabGenerator(PythonGenerator, {
     [colourBlend.BLOCK_NAME]: colourBlend.toPython
   },
   statement: comment => `pass  # ${comment}\n`,
-  value: ['None', PythonOrder.ATOMIC]
+  value: ['None', PythonOrder.ATOMIC],
+  comment: '#'
 });
 export type LtilabPythonGenerator = InstanceType<typeof LtilabPythonGenerator>;
 
@@ -155,7 +232,8 @@ export const LtilabJavascriptGenerator = withLtilabGenerator(
       [colourBlend.BLOCK_NAME]: colourBlend.toJavascript
     },
     statement: comment => `// ${comment}\n`,
-    value: ['null', JavascriptOrder.ATOMIC]
+    value: ['null', JavascriptOrder.ATOMIC],
+    comment: '//'
   }
 );
 export type LtilabJavascriptGenerator = InstanceType<
@@ -176,7 +254,8 @@ export const LtilabLuaGenerator = withLtilabGenerator(LuaGenerator, {
     [colourBlend.BLOCK_NAME]: colourBlend.toLua
   },
   statement: comment => `-- ${comment}\n`,
-  value: ['nil', LuaOrder.ATOMIC]
+  value: ['nil', LuaOrder.ATOMIC],
+  comment: '--'
 });
 export type LtilabLuaGenerator = InstanceType<typeof LtilabLuaGenerator>;
 
@@ -249,6 +328,10 @@ namespace Private {
     colour: { [type: string]: unknown };
     statement: (comment: string) => string;
     value: [string, number];
+    /**
+     * What starts a line comment.
+     */
+    comment: string;
   }
 
   /**

@@ -204,6 +204,25 @@ export class BlocklyRegistry implements IBlocklyRegistry {
   }
 
   /**
+   * Register a runtime for one language.
+   */
+  registerRuntime(
+    language: string,
+    runtime: IBlocklyRegistry.IRuntime
+  ): IDisposable {
+    const generator = this.getGenerator(language);
+    if (!generator) {
+      throw new Error(`There is no generator for the language "${language}".`);
+    }
+    const added = generator.addRuntime(runtime);
+    this._changed.emit({ kind: 'runtimes', keys: [generator.language] });
+    return new DisposableDelegate(() => {
+      added.dispose();
+      this._changed.emit({ kind: 'runtimes', keys: [generator.language] });
+    });
+  }
+
+  /**
    * Register a message bundle for a locale.
    */
   registerMessages(locale: string, messages: IMessageBundle): IDisposable {

@@ -53,8 +53,8 @@ export interface IMessageBundle {
  * #### Notes
  * There is one registry per JupyterLab, provided by the editor extension.
  * Add-ons (turtle graphics, course-specific blocks) require its token and
- * register their blocks, generators, toolboxes and messages into it, instead
- * of mutating Blockly's exported objects.
+ * register their blocks, generators, runtimes, toolboxes and messages into it,
+ * instead of mutating Blockly's exported objects.
  *
  * Code generators are the registry's own instances, so a generator function
  * registered here never leaks into another registry or into Blockly's
@@ -138,6 +138,29 @@ export interface IBlocklyRegistry {
   ): IDisposable;
 
   /**
+   * Register a runtime: support code that generator functions of one
+   * language can ask for, e.g. an add-on's library.
+   *
+   * @param language - `python`, `javascript` or `lua`.
+   * @param runtime - The runtime, with a name unique for the language.
+   * @returns A disposable that unregisters it.
+   * @throws An `Error` if the language has no generator, or if a runtime
+   * with this name is already registered for it.
+   *
+   * #### Notes
+   * A generator function asks for a runtime with
+   * `generator.requireRuntime(name)` (see `IBlockGenerator`). `generateCode`
+   * then gives the program (`code`, as shown to the user, with a one-line
+   * comment instead of each runtime) and the runtimes' code (`runtime`);
+   * `runnableCode(result)` puts the runtimes once before the program, which
+   * is what runs in the kernel, is copied and is exported.
+   */
+  registerRuntime(
+    language: string,
+    runtime: IBlocklyRegistry.IRuntime
+  ): IDisposable;
+
+  /**
    * Register a message bundle for a locale.
    *
    * @param locale - A JupyterLab language code (`ja-JP`, `zh_CN`) or a Blockly
@@ -202,13 +225,39 @@ export namespace IBlocklyRegistry {
   }
 
   /**
+   * Support code that generated programs can require (`registerRuntime`).
+   */
+  export interface IRuntime {
+    /**
+     * The name generator functions require it by, e.g. `turtle`. It also
+     * appears in the comment that stands for the runtime in the shown code.
+     */
+    readonly name: string;
+
+    /**
+     * The code. It runs once, before the program, in a fresh kernel or after
+     * another run, so it must only define things, must not depend on the
+     * program, and must be safe to run again.
+     */
+    readonly code: string;
+
+    /**
+     * The top-level names the code defines. The generator reserves them, so
+     * a user variable with one of these names is renamed instead of
+     * overwriting it.
+     */
+    readonly names?: ReadonlyArray<string>;
+  }
+
+  /**
    * What changed in the registry.
    */
   export interface IChange {
     /**
      * The kind of registration that changed.
      */
-    readonly kind: 'toolbox' | 'blocks' | 'generators' | 'messages' | 'locale';
+    readonly kind:
+      'toolbox' | 'blocks' | 'generators' | 'runtimes' | 'messages' | 'locale';
 
     /**
      * The ids, block types, language or locale concerned.

@@ -201,7 +201,8 @@ export class BlocklyPanel extends SplitPanel {
   }
 
   /**
-   * The last generated code, as shown in the code view.
+   * The last generated code, as shown in the code view: runtimes stand as
+   * comments in it (use `runnableCode(panel.generate())` to run it).
    */
   get code(): string {
     return this._lastResult?.code ?? '';
@@ -268,10 +269,12 @@ export class BlocklyPanel extends SplitPanel {
     const generator = this._registry.getGenerator(this._language);
     let result: IGenerateResult;
     if (!workspace) {
-      result = { code: '', missing: [], error: null };
+      result = { code: '', program: '', runtime: '', missing: [], error: null };
     } else if (!generator) {
       result = {
         code: '',
+        program: '',
+        runtime: '',
         missing: [],
         error: this._trans.__(
           'Blocks cannot be turned into %1 code. Choose a Python, JavaScript or Lua kernel.',
@@ -315,6 +318,19 @@ export class BlocklyPanel extends SplitPanel {
    */
   undo(redo = false): void {
     this._workspace?.undo(redo);
+  }
+
+  /**
+   * Whether there is a block edit to undo, or to redo.
+   */
+  canUndo(redo = false): boolean {
+    const workspace = this._workspace;
+    if (!workspace || this._loadError !== null) {
+      return false;
+    }
+    return (
+      (redo ? workspace.getRedoStack() : workspace.getUndoStack()).length > 0
+    );
   }
 
   /**
@@ -584,7 +600,7 @@ export class BlocklyPanel extends SplitPanel {
         Blockly.Events.enable();
       }
     }
-    if (change.kind !== 'generators') {
+    if (change.kind !== 'generators' && change.kind !== 'runtimes') {
       this._updateToolbox();
     }
     this._scheduleGenerate();

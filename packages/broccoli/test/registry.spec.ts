@@ -12,7 +12,9 @@ import {
   type BlockGeneratorFunction,
   DEFAULT_TOOLBOX_ID,
   generateCode,
-  type IBlocklyRegistry
+  type IBlockGenerator,
+  type IBlocklyRegistry,
+  runnableCode
 } from '../src';
 
 /**
@@ -218,6 +220,92 @@ describe('@ltilab/broccoli BlocklyRegistry', () => {
       expect(result.error).toBe(
         'The Python code could not be generated: turtle bug'
       );
+    });
+  });
+
+  describe('runtimes', () => {
+    const GREET: IBlocklyRegistry.IRuntime = {
+      name: 'greet',
+      names: ['greet'],
+      code: 'def greet(n):\n    print("forward", n)\n'
+    };
+    // A generator function that needs the runtime, as an add-on writes it.
+    const greeting: BlockGeneratorFunction = (block, generator) => {
+      (generator as unknown as IBlockGenerator).requireRuntime('greet');
+      return `greet(${generator.valueToCode(block, 'VAL', 0) || '0'})\n`;
+    };
+
+    it('should show a comment for a runtime, and run it once before the program', () => {
+      const registry = new BlocklyRegistry();
+      const changes: IBlocklyRegistry.IChange[] = [];
+      registry.changed.connect((_, change) => changes.push(change));
+      const runtime = registry.registerRuntime('python', GREET);
+      registry.registerGenerators('python', { test_forward: greeting });
+      expect(changes[0]).toEqual({ kind: 'runtimes', keys: ['python'] });
+      const workspace = track(new Blockly.Workspace());
+      Blockly.serialization.workspaces.load(
+        {
+          blocks: {
+            languageVersion: 0,
+            blocks: [
+              {
+                type: 'variables_set',
+                fields: { VAR: { id: 'v' } },
+                next: {
+                  block: {
+                    type: 'test_forward',
+                    next: { block: { type: 'test_forward' } }
+                  }
+                }
+              }
+            ]
+          },
+          // A user variable named like the runtime's function is renamed.
+          variables: [{ name: 'greet', id: 'v' }]
+        },
+        workspace
+      );
+      const result = generateCode(workspace, registry.getGenerator('python')!);
+      expect(result.error).toBeNull();
+      expect(result.program).toBe(
+        'greet2 = None\n\n\ngreet2 = 0\ngreet(0)\ngreet(0)\n'
+      );
+      expect(result.code).toBe(
+        '# greet runtime: added when the program runs\n' + result.program
+      );
+      expect(result.runtime).toBe(GREET.code);
+      expect(runnableCode(result)).toBe(`${GREET.code}\n${result.program}`);
+
+      // Another language's generator has no such runtime; a program without
+      // the block needs none.
+      expect(() =>
+        registry.getGenerator('lua')!.requireRuntime('greet')
+      ).toThrow(/No runtime "greet" is registered for lua/);
+      const empty = generateCode(
+        track(new Blockly.Workspace()),
+        registry.getGenerator('python')!
+      );
+      expect([empty.code, empty.runtime]).toEqual(['', '']);
+
+      // Unregistered: requiring it is a generation error, not a throw.
+      runtime.dispose();
+      expect(
+        generateCode(workspace, registry.getGenerator('python')!).error
+      ).toBe(
+        'The Python code could not be generated: No runtime "greet" is registered for python.'
+      );
+      expect(() => registry.registerRuntime('r', GREET)).toThrow(
+        /no generator for the language "r"/
+      );
+    });
+
+    it('should refuse two runtimes of the same name for a language', () => {
+      const registry = new BlocklyRegistry();
+      registry.registerRuntime('python', GREET);
+      expect(() => registry.registerRuntime('python', GREET)).toThrow(
+        /already registered for python/
+      );
+      expect(() => registry.registerRuntime('javascript', GREET)).not.toThrow();
     });
   });
 

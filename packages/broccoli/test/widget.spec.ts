@@ -52,8 +52,9 @@ async function openContext(
 /**
  * Wait until a condition holds (the panel writes and generates debounced).
  */
+// Generous: debounced writes come late when CI's two cores are busy.
 async function until(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !condition(); i++) {
+  for (let i = 0; i < 1000 && !condition(); i++) {
     await new Promise(resolve => setTimeout(resolve, 10));
   }
   expect(condition()).toBe(true);

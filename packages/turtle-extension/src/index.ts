@@ -24,6 +24,7 @@ import {
   createJavascriptGenerators,
   createPythonGenerators,
   createTurtleBlocks,
+  createTurtleRuntime,
   createTurtleToolbox,
   TURTLE_MESSAGES,
   TURTLE_TOOLBOX_ID
@@ -72,7 +73,9 @@ const blocksPlugin: JupyterFrontEndPlugin<void> = {
       registry.registerMessages(locale, bundle);
     }
     registry.registerBlocks(createTurtleBlocks());
+    registry.registerRuntime('python', createTurtleRuntime('python'));
     registry.registerGenerators('python', createPythonGenerators());
+    registry.registerRuntime('javascript', createTurtleRuntime('javascript'));
     registry.registerGenerators('javascript', createJavascriptGenerators());
     registry.registerToolbox({
       id: TURTLE_TOOLBOX_ID,

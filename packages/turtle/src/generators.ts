@@ -3,7 +3,13 @@
  * Distributed under the terms of the BSD-3-Clause License.
  */
 
-import type { BlockGeneratorFunction } from '@ltilab/broccoli';
+// Types only: the MIME renderer bundles this module and must not load the
+// block editor.
+import type {
+  BlockGeneratorFunction,
+  IBlockGenerator,
+  IBlocklyRegistry
+} from '@ltilab/broccoli';
 
 import { JAVASCRIPT_TURTLE_SOURCE, PYTHON_TURTLE_SOURCE } from './runtime';
 
@@ -25,8 +31,15 @@ export type TurtleGenerators = { [type: string]: BlockGeneratorFunction };
 export const ORDER_NONE = 99;
 
 /**
- * The key of the recorder in the generator's `definitions_`: one copy per
- * program however many turtle blocks it has.
+ * The name of the turtle runtime (`IBlocklyRegistry.IRuntime`) in Python and
+ * JavaScript: the recorder, which the generated program creates its turtle
+ * from.
+ */
+export const TURTLE_RUNTIME_NAME = 'turtle';
+
+/**
+ * The key of the turtle's creation in the generator's `definitions_`: one
+ * turtle per program however many turtle blocks it has.
  */
 const DEFINITION_KEY = 'ltilab_turtle';
 
@@ -35,7 +48,11 @@ const DEFINITION_KEY = 'ltilab_turtle';
  */
 interface ILanguage {
   /**
-   * The prelude that creates the turtle, as a definition of the program.
+   * The runtime: the recorder, so that the program runs in any kernel.
+   */
+  runtime: IBlocklyRegistry.IRuntime;
+  /**
+   * The definition that creates the turtle, from the runtime.
    */
   prelude(name: string): string;
   /**
@@ -53,11 +70,12 @@ interface ILanguage {
 }
 
 const PYTHON: ILanguage = {
-  prelude: name =>
-    [
-      '# Turtle graphics: the recorder of the ltilab.turtle module, carried in the',
-      '# program so that it runs in any Python kernel. The drawing is shown once,',
-      '# when the program ends.',
+  runtime: {
+    name: TURTLE_RUNTIME_NAME,
+    names: ['_ltilab_turtle_module', 'ltilab_turtle'],
+    code: [
+      '# Turtle graphics: the recorder of the ltilab.turtle module, carried with',
+      '# the program so that it runs in any Python kernel.',
       'def _ltilab_turtle_module(source):',
       '    import types',
       '    module = types.ModuleType("ltilab_turtle")',
@@ -65,24 +83,26 @@ const PYTHON: ILanguage = {
       '    return module',
       '',
       '',
-      `${name} = _ltilab_turtle_module(${JSON.stringify(PYTHON_TURTLE_SOURCE)}).JBTurtle(600, 600, display="end")`
-    ].join('\n'),
+      `ltilab_turtle = _ltilab_turtle_module(${JSON.stringify(PYTHON_TURTLE_SOURCE)})`,
+      ''
+    ].join('\n')
+  },
+  // The drawing is shown once, when the program ends (also after an error).
+  prelude: name => `${name} = ltilab_turtle.JBTurtle(600, 600, display="end")`,
   call: (name, method, args) => `${name}.${method}(${args.join(', ')})\n`,
   fill: (name, colour, body) => `with ${name}.filling(${colour}):\n${body}`,
   pass: '  pass\n'
 };
 
 const JAVASCRIPT: ILanguage = {
-  prelude: name =>
-    [
-      '// Turtle graphics: the recorder of ltilab, carried in the program so that',
-      '// it runs in any JavaScript kernel. The drawing is shown once, when the',
-      '// program ends.',
-      `var ${name} = (function () {`,
-      JAVASCRIPT_TURTLE_SOURCE.trim(),
-      'return ltilabTurtle;',
-      '})()(600, 600);'
-    ].join('\n'),
+  runtime: {
+    name: TURTLE_RUNTIME_NAME,
+    names: ['ltilabTurtle'],
+    // The file's comment says what it is; it defines `ltilabTurtle` only.
+    code: JAVASCRIPT_TURTLE_SOURCE
+  },
+  // The drawing is shown once, when the program ends.
+  prelude: name => `var ${name} = ltilabTurtle(600, 600);`,
   call: (name, method, args) => `${name}.${method}(${args.join(', ')});\n`,
   fill: (name, colour, body) =>
     `${name}.fill_color(${colour});\n${name}.begin_fill();\n${body}${name}.end_fill();\n`,
@@ -90,12 +110,25 @@ const JAVASCRIPT: ILanguage = {
 };
 
 /**
+ * The turtle runtime of a language, to register with `registerRuntime`
+ * together with the generators.
+ *
+ * @param language - `python` or `javascript`.
+ */
+export function createTurtleRuntime(
+  language: 'python' | 'javascript'
+): IBlocklyRegistry.IRuntime {
+  return (language === 'python' ? PYTHON : JAVASCRIPT).runtime;
+}
+
+/**
  * The generator functions of the turtle blocks for Python.
  *
  * #### Notes
- * The generated program carries the recorder (the `ltilab.turtle` module's
- * source) once, so it runs in a stock ipykernel, and sends one MIME bundle
- * when it ends. The turtle's variable is named by Blockly's name database,
+ * The generated program requires the turtle runtime (the `ltilab.turtle`
+ * module's source, see `createTurtleRuntime`), which the editor runs once
+ * before it, so it runs in a stock ipykernel; it sends one MIME bundle when
+ * it ends. The turtle's variable is named by Blockly's name database,
  * so a user variable called `turtle` gets another name instead of
  * clobbering it (the predecessor's bug).
  */
@@ -117,16 +150,19 @@ namespace Private {
    * API: the name database and the definitions, which `init()` resets for
    * each program.
    */
-  type GeneratorInternals = Generator & {
-    nameDB_?: { getName(name: string, type: string): string };
-    definitions_: { [key: string]: string };
-  };
+  type GeneratorInternals = Generator &
+    Pick<IBlockGenerator, 'requireRuntime'> & {
+      nameDB_?: { getName(name: string, type: string): string };
+      definitions_: { [key: string]: string };
+    };
 
   /**
-   * The turtle's variable name, after adding the prelude to the program.
+   * The turtle's variable name, after asking for the runtime and adding the
+   * turtle's creation to the program.
    */
   function turtle(generator: Generator, language: ILanguage): string {
     const g = generator as GeneratorInternals;
+    g.requireRuntime(language.runtime.name);
     // A developer variable: distinct from every user variable.
     const name = g.nameDB_
       ? g.nameDB_.getName('turtle', 'DEVELOPER_VARIABLE')

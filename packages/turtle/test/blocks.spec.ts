@@ -20,6 +20,7 @@ import {
   loadWorkspace,
   contentBlockTypes,
   parseJpblockly,
+  runnableCode,
   toolboxBlockTypes,
   toolboxForBlocks
 } from '@ltilab/broccoli';
@@ -29,6 +30,7 @@ import {
   createJavascriptGenerators,
   createPythonGenerators,
   createTurtleBlocks,
+  createTurtleRuntime,
   createTurtleToolbox,
   drawingSegments,
   JAVASCRIPT_TURTLE_SOURCE,
@@ -107,7 +109,9 @@ function registry(): BlocklyRegistry {
     r.registerMessages(locale, bundle);
   }
   r.registerBlocks(createTurtleBlocks());
+  r.registerRuntime('python', createTurtleRuntime('python'));
   r.registerGenerators('python', createPythonGenerators());
+  r.registerRuntime('javascript', createTurtleRuntime('javascript'));
   r.registerGenerators('javascript', createJavascriptGenerators());
   return r;
 }
@@ -125,11 +129,15 @@ function workspaceOf(top: State, variables: unknown[] = []): any {
   return workspace;
 }
 
+/**
+ * The complete code of a program, as it runs in the kernel: the runtime,
+ * then the program.
+ */
 function code(workspace: any, language: string): string {
   const result = generateCode(workspace, reg.getGenerator(language)!);
   expect(result.error).toBeNull();
   expect(result.missing).toEqual([]);
-  return result.code;
+  return runnableCode(result);
 }
 
 /**
@@ -607,6 +615,47 @@ describe('@ltilab/turtle blocks', () => {
     const js = code(workspace, 'javascript');
     expect(js).not.toContain('alert(');
     expect(segments(runJavascript(js, 'turtle2'))).toEqual(segments(drawing));
+  });
+
+  it.each(['python', 'javascript'])(
+    'should show the %s program without the runtime, and run it with the runtime once',
+    language => {
+      const workspace = workspaceOf(init(400, 300, forward(10), forward(20)));
+      const result = generateCode(workspace, reg.getGenerator(language)!);
+      const runtime = createTurtleRuntime(language as 'python' | 'javascript');
+      const comment = language === 'python' ? '#' : '//';
+      // The Code tab: one comment line stands for the runtime.
+      expect(result.code.split('\n')[0]).toBe(
+        `${comment} turtle runtime: added when the program runs`
+      );
+      expect(result.code).not.toContain(runtime.code.trim());
+      expect(result.code.length).toBeLessThan(500);
+      expect(result.code).toContain('forward(20)');
+      // Run, copy and export: the runtime once, before the program.
+      expect(result.runtime).toBe(runtime.code);
+      const full = runnableCode(result);
+      expect(full.startsWith(runtime.code)).toBe(true);
+      expect(full.split(runtime.code.trim())).toHaveLength(2);
+      expect(full.endsWith(result.program)).toBe(true);
+      expect(result.program).not.toContain('runtime: added');
+      const drawing =
+        language === 'python' ? runPython([full])[0] : runJavascript(full);
+      expect(segments(drawing)).toEqual([
+        [200, 150, 210, 150],
+        [210, 150, 230, 150]
+      ]);
+    }
+  );
+
+  it('should report a runtime that is not registered', () => {
+    const bare = new BlocklyRegistry();
+    bare.registerGenerators('python', createPythonGenerators());
+    const result = generateCode(
+      workspaceOf(init(400, 300)),
+      bare.getGenerator('python')!
+    );
+    expect(result.error).toContain('No runtime "turtle" is registered');
+    expect(result.code).toBe('');
   });
 
   it('should run the predecessor-style spiral sample the same in both languages', () => {
