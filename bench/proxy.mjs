@@ -3,6 +3,7 @@
 // in one run.
 //
 //   node bench/proxy.mjs            (needs `make hub` and Debian's wrk)
+//   node bench/proxy.mjs --ws-only  (WebSocket figures only, to iterate)
 //
 // HTTP: wrk, 1 thread, 32 connections, 8 s per target: requests/s, p50 and
 // p99 latency. WebSocket: one connection echoing 2 KiB binary messages
@@ -20,6 +21,7 @@ import { ensureChp } from './hub-common.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const mode = process.argv[2] ?? 'main';
+const wsOnly = process.argv.includes('--ws-only');
 
 /** Print one JSON line for the parent, then keep serving. */
 const report = value => process.stdout.write(JSON.stringify(value) + '\n');
@@ -226,7 +228,9 @@ async function main() {
     );
     for (let round = 0; round < 3; round++) {
       for (const [name, t] of Object.entries(targets)) {
-        const http = wrk(t.http, t.headers);
+        const http = wsOnly
+          ? { rps: NaN, p50: NaN, p99: NaN }
+          : wrk(t.http, t.headers);
         const ws = (await child(['ws', t.ws, JSON.stringify(t.headers)])).value;
         for (const key of ['rps', 'p50', 'p99']) {
           rounds[name][key].push(http[key]);

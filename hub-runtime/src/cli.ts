@@ -258,6 +258,7 @@ export function createSpawner(config: IHubConfig, logger: ILogger): ISpawner {
       hostIp: c.hostIp,
       spawnConcurrency: s.spawnConcurrency,
       startTimeoutMs: s.startTimeout * 1000,
+      queueTimeoutMs: s.queueTimeout * 1000,
       pull: c.pull,
       stopTimeoutSeconds: c.stopTimeout,
       pidsLimit: c.pidsLimit,
@@ -272,6 +273,7 @@ export function createSpawner(config: IHubConfig, logger: ILogger): ISpawner {
     dataDir: config.dataDir,
     startTimeoutMs: s.startTimeout * 1000,
     spawnConcurrency: s.spawnConcurrency,
+    queueTimeoutMs: s.queueTimeout * 1000,
     env: s.env,
     logger
   });

@@ -21,6 +21,7 @@ import {
   parseLmsNumber
 } from './lti/params.js';
 import type { ISpawnPolicy } from './lti/params.js';
+import { DEFAULT_UID_BASE, MAX_UID_BASE } from './spawn/environment.js';
 
 /**
  * A map of secrets that never prints its values (`JSON.stringify`,
@@ -111,6 +112,11 @@ export interface IHubConfig {
      */
     spawnConcurrency: number;
     /**
+     * Seconds a start may wait in that queue; past it the start fails with
+     * an error page, as on a start timeout.
+     */
+    queueTimeout: number;
+    /**
      * The relaunch rule's window in seconds (see `ServerManager`).
      */
     reuseActiveSeconds: number;
@@ -162,6 +168,13 @@ export interface IHubConfig {
        * Read-only bind mounts `/src` or `/src:/dst`.
        */
       hostMounts: string[];
+      /**
+       * A user with a numeric LMS `user_id` below 10^9 runs as
+       * `uidBase + user_id` (the predecessor's 30000 + id); everyone else
+       * gets a UID from `uidBase + 10^9` up, in order. Each UID is kept in
+       * the store and never shared (see `preferredUid`).
+       */
+      uidBase: number;
     };
   };
   /**
@@ -506,6 +519,7 @@ export function parseConfig(
     'homeRoot',
     'startTimeout',
     'spawnConcurrency',
+    'queueTimeout',
     'reuseActiveSeconds',
     'cullIdleSeconds',
     'onShutdown',
@@ -528,7 +542,8 @@ export function parseConfig(
     'pull',
     'stopTimeout',
     'pidsLimit',
-    'hostMounts'
+    'hostMounts',
+    'uidBase'
   ]);
   const engineHost = v.string(
     ctr.host,
@@ -591,7 +606,14 @@ export function parseConfig(
       0,
       1 << 22
     ),
-    hostMounts
+    hostMounts,
+    uidBase: v.integer(
+      ctr.uidBase,
+      'spawner.container.uidBase',
+      DEFAULT_UID_BASE,
+      1000,
+      MAX_UID_BASE
+    )
   };
   const noticeText = v.string(
     spawner.noticeTemplates,
@@ -641,6 +663,13 @@ export function parseConfig(
       0,
       0,
       256
+    ),
+    queueTimeout: v.integer(
+      spawner.queueTimeout,
+      'spawner.queueTimeout',
+      600,
+      1,
+      86400
     ),
     reuseActiveSeconds: v.integer(
       spawner.reuseActiveSeconds,

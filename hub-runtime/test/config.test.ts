@@ -59,6 +59,7 @@ describe('config', () => {
       homeRoot: join(PACKAGE, 'data', 'homes'),
       startTimeout: 60,
       spawnConcurrency: 0,
+      queueTimeout: 600,
       reuseActiveSeconds: 60,
       cullIdleSeconds: 0,
       onShutdown: 'leave',
@@ -73,7 +74,8 @@ describe('config', () => {
         pull: 'missing',
         stopTimeout: 10,
         pidsLimit: 1024,
-        hostMounts: []
+        hostMounts: [],
+        uidBase: 30000
       }
     });
     assert.equal(config.api.tokens.size, 0);

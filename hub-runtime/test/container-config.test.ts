@@ -87,6 +87,31 @@ describe('container configuration', () => {
     );
   });
 
+  it('bounds uidBase and the queue timeout', () => {
+    const read = (spawner: Record<string, unknown>) =>
+      parseConfig({ dataDir: '/srv/hub', spawner }).config.spawner;
+    assert.equal(read({}).container.uidBase, 30000);
+    assert.equal(
+      read({ container: { uidBase: 1000 } }).container.uidBase,
+      1000
+    );
+    assert.equal(read({ queueTimeout: 30 }).queueTimeout, 30);
+    // Root, system accounts, a base that leaves no room below 2^31 - 1 for
+    // the UIDs handed out in order, a fraction; no queue without a bound.
+    for (const [spawner, message] of [
+      [{ container: { uidBase: 0 } }, /spawner\.container\.uidBase/],
+      [{ container: { uidBase: 999 } }, /spawner\.container\.uidBase/],
+      [
+        { container: { uidBase: 1_000_000_001 } },
+        /spawner\.container\.uidBase/
+      ],
+      [{ container: { uidBase: 30000.5 } }, /spawner\.container\.uidBase/],
+      [{ queueTimeout: 0 }, /spawner\.queueTimeout/]
+    ] as const) {
+      assert.throws(() => read(spawner), message, JSON.stringify(spawner));
+    }
+  });
+
   it('reads engine addresses', () => {
     assert.deepEqual(parseEngineHost('unix:///run/docker.sock'), {
       socketPath: '/run/docker.sock'

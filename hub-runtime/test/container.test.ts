@@ -85,6 +85,8 @@ function launchParams(
     ['custom_lms_image', 'localhost/ltilab-test : 1'],
     ['custom_lms_cpulimit', '0.5'],
     ['custom_lms_memlimit', '536,870,912'],
+    ['custom_lms_cpugrnt', '0.25'],
+    ['custom_lms_memgrnt', '268,435,456'],
     ['custom_lms_vol_extra', 'Extra:s1'],
     ['custom_lms_sub_old', 'Old'],
     ['custom_lms_sub_old_close', String(Math.floor(Date.now() / 1000) - 60)]
@@ -218,7 +220,9 @@ describe(
               host: podman.host,
               instance,
               hostMounts: testHostMounts(),
-              pull: 'never'
+              pull: 'never',
+              // Not the default, to see the setting reach the containers.
+              uidBase: 40000
             }
           }
         },
@@ -277,7 +281,7 @@ describe(
       const id = await sh('yamada', 'id -u; id -g; id -G');
       assert.equal(id.exitCode, 0, id.stderr);
       const [uid, gid, groups] = id.stdout.trim().split('\n');
-      assert.equal(uid, '30005');
+      assert.equal(uid, '40005');
       assert.equal(gid, '30000');
       assert.ok(groups!.split(' ').includes('7000'), groups);
       const w = await sh(
@@ -317,14 +321,14 @@ describe(
         ].join('; ')
       );
       assert.deepEqual(s1.stdout.trim().split('\n'), [
-        '30812',
+        '40812',
         '30000',
         `.volumes/${PERSONAL}`,
         `.volumes/${SUBMIT}`,
         `.volumes/${EXTRA}`,
         'lesson-1',
         'lesson-1',
-        '30812 600',
+        '40812 600',
         '7000 3777',
         'CapEff:\t0000000000000000',
         'NoNewPrivs:\t1',
@@ -360,6 +364,26 @@ describe(
       const hc = info.HostConfig;
       assert.equal(hc.NanoCpus, 500_000_000);
       assert.equal(hc.Memory, 536_870_912);
+      // The guarantees: a quarter of the default CPU weight, and a memory
+      // reservation, as the engine stores them and as the kernel has them.
+      assert.equal(hc.CpuShares, 256);
+      assert.equal(hc.MemoryReservation, 268_435_456);
+      const cg = await sh(
+        's1',
+        [
+          'cd /sys/fs/cgroup',
+          'if [ -e cpu.weight ]; then echo v2; cat cpu.weight memory.low',
+          'else echo v1; cat cpu/cpu.shares memory/memory.soft_limit_in_bytes; fi'
+        ].join('; ')
+      );
+      assert.equal(cg.exitCode, 0, cg.stderr);
+      const [version, ...values] = cg.stdout.trim().split('\n');
+      // cgroup v2 weight from shares: 1 + (256 - 2) * 9999 / 262142.
+      assert.deepEqual(
+        values,
+        version === 'v2' ? ['10', '268435456'] : ['256', '268435456'],
+        cg.stdout
+      );
       assert.equal(hc.Privileged, false);
       // Docker keeps ["ALL"]; Podman lists every capability it dropped.
       const dropped = (hc.CapDrop ?? []).map((c: string) =>
@@ -383,7 +407,7 @@ describe(
         hc.SecurityOpt?.some((o: string) => o.startsWith('no-new-privileges')),
         String(hc.SecurityOpt)
       );
-      assert.equal(info.Config.User, '30812:30000');
+      assert.equal(info.Config.User, '40812:30000');
       const labels = info.Config.Labels;
       assert.equal(labels[LABELS.user], 's1');
       assert.equal(labels[LABELS.course], '57');

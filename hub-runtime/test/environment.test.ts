@@ -11,6 +11,7 @@ import {
   isTeacherFor,
   parseSpawnRequest,
   planVolumes,
+  preferredUid,
   resolveAccount,
   resolveIdentity,
   spawnEnvironment
@@ -189,5 +190,50 @@ describe('spawn environment', () => {
       group: 'class_a',
       home: '/srv/home/class_a/s1234567'
     });
+  });
+
+  it('wishes for the predecessor’s UID only where it is a safe number', () => {
+    const wish = (user_id: string, extra: Record<string, string> = {}) =>
+      preferredUid(exampleParams({ user_id, ...extra }), 40000);
+    assert.equal(wish('812'), 40812);
+    assert.equal(wish('0'), 40000);
+    assert.equal(wish('999999999'), 1_000_039_999);
+    // Not small decimal numbers: the store hands these a UID in order.
+    for (const id of [
+      'abc',
+      '99999999999',
+      '1000000000',
+      '007',
+      '-5',
+      '5e3',
+      ' '
+    ]) {
+      assert.equal(wish(id), null, id);
+    }
+    // A patched Moodle's ext_user_userid, unless it is a system account,
+    // nobody, or past 2^31 - 2.
+    assert.equal(wish('abc', { ext_user_userid: '2001' }), 2001);
+    for (const ext of ['0', '999', '65534', '2147483647', '9999999999']) {
+      assert.equal(wish('5', { ext_user_userid: ext }), 40005, ext);
+    }
+    // uidBase 1000 with user_id 64534 would be nobody.
+    assert.equal(preferredUid({ user_id: '64534' }, 1000), null);
+  });
+
+  it('refuses to make up a shared UID', () => {
+    assert.throws(
+      () => resolveAccount(exampleParams({ user_id: 'abc' }), 'abc'),
+      /no usable uid for abc/
+    );
+    assert.equal(
+      resolveAccount(exampleParams({ user_id: 'abc' }), 'abc', {
+        uid: 1_000_030_000
+      }).uid,
+      1_000_030_000
+    );
+    assert.throws(
+      () => resolveAccount(exampleParams(), 'x', { uid: 0 }),
+      /no usable uid/
+    );
   });
 });

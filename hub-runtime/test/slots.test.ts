@@ -15,6 +15,7 @@ import { after, describe, it } from 'node:test';
 
 import {
   LocalSpawner,
+  QueueTimeoutError,
   StartSlots,
   checkStatus,
   createLogger,
@@ -47,6 +48,55 @@ describe('StartSlots', () => {
     await Promise.all([0, 1, 2, 3, 4, 5, 6].map(job));
     assert.equal(most, 2);
     assert.deepEqual(order, [0, 1, 2, 3, 4, 5, 6]);
+    assert.equal(slots.active, 0);
+    assert.equal(slots.waiting, 0);
+  });
+
+  it('tells each waiter its place as the line moves', async () => {
+    const slots = new StartSlots(1);
+    const first = await slots.acquire();
+    const places = new Map<string, number[]>();
+    const wait = (name: string) => {
+      places.set(name, []);
+      return slots.acquire({
+        onPosition: p => places.get(name)!.push(p)
+      });
+    };
+    const a = wait('a');
+    const b = wait('b');
+    const c = wait('c');
+    assert.deepEqual(Object.fromEntries(places), { a: [1], b: [2], c: [3] });
+    first();
+    (await a)();
+    (await b)();
+    (await c)();
+    assert.deepEqual(Object.fromEntries(places), {
+      a: [1],
+      b: [2, 1],
+      c: [3, 2, 1]
+    });
+    assert.equal(slots.active, 0);
+  });
+
+  it('gives up a wait after its timeout and frees its place', async () => {
+    const slots = new StartSlots(1);
+    const held = await slots.acquire();
+    const seen: number[] = [];
+    const late = slots.acquire({ timeoutMs: 5000 });
+    const impatient = slots.acquire({ timeoutMs: 30 });
+    const behind = slots.acquire({ onPosition: p => seen.push(p) });
+    assert.equal(slots.waiting, 3);
+    await assert.rejects(impatient, (e: Error) => {
+      assert.ok(e instanceof QueueTimeoutError);
+      assert.equal(e.timeoutMs, 30);
+      return true;
+    });
+    // The one behind moved up; the line lost the impatient one.
+    assert.deepEqual(seen, [3, 2]);
+    assert.equal(slots.waiting, 2);
+    held();
+    (await late)();
+    (await behind)();
     assert.equal(slots.active, 0);
     assert.equal(slots.waiting, 0);
   });
@@ -132,8 +182,15 @@ describe('LocalSpawner under load', () => {
     // The first two got a slot at once; the other four waited.
     assert.deepEqual(phases.get('q1'), ['starting']);
     assert.deepEqual(phases.get('q2'), ['starting']);
+    // The others waited, told their place as the line moved.
     for (const name of names.slice(2)) {
-      assert.deepEqual(phases.get(name), ['queued', 'starting'], name);
+      const seen = phases.get(name)!;
+      assert.equal(seen.at(-1), 'starting', name);
+      assert.ok(
+        seen.slice(0, -1).length > 0 &&
+          seen.slice(0, -1).every(p => p === 'queued'),
+        `${name}: ${seen}`
+      );
     }
   });
 

@@ -35,7 +35,7 @@ describe('SqliteStore', () => {
   it('creates a private data directory and database', () => {
     assert.equal(statSync(join(dir.path, 'data')).mode & 0o777, 0o700);
     assert.equal(statSync(store.path).mode & 0o777, 0o600);
-    assert.equal(store.schemaVersion, 1);
+    assert.equal(store.schemaVersion, 2);
   });
 
   it('keeps its state across a reopen', () => {
@@ -55,7 +55,29 @@ describe('SqliteStore', () => {
     assert.equal(store.getUser('s1')!.lmsKey, 'k:1');
     assert.deepEqual(store.latestLaunch('s1'), launch);
     assert.ok(store.hasNonce('k', 100, 'n'));
-    assert.equal(store.schemaVersion, 1);
+    assert.equal(store.schemaVersion, 2);
+  });
+
+  it('grants each LMS identity its own UID for good', () => {
+    const from = 1_000_030_000;
+    assert.equal(store.grantUid('a:5', 30005, from, 1), 30005);
+    // The same wish from another identity is not granted twice.
+    assert.equal(store.grantUid('b:5', 30005, from, 1), from);
+    assert.equal(store.grantUid('a:abc', null, from, 1), from + 1);
+    // Asking again answers the same, whatever the wish is now.
+    assert.equal(store.grantUid('a:5', 40005, from, 2), 30005);
+    assert.equal(store.grantUid('b:5', null, from, 2), from);
+    // A UID wished for inside the ordered range pushes the order past it.
+    assert.equal(store.grantUid('x:ext', from + 7, from, 3), from + 7);
+    assert.equal(store.grantUid('a:xyz', null, from, 3), from + 8);
+    store.close();
+    store = new SqliteStore(join(dir.path, 'data'));
+    assert.equal(store.grantUid('a:abc', null, from, 4), from + 1);
+    assert.equal(store.grantUid('a:new', null, from, 4), from + 9);
+    // Never past 2^31 - 2.
+    const last = 2 ** 31 - 2;
+    assert.equal(store.grantUid('z:1', null, last, 5), last);
+    assert.throws(() => store.grantUid('z:2', null, last, 5), /no free uid/);
   });
 
   it('claims a nonce once and purges it after expiry', () => {

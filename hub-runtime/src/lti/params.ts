@@ -93,7 +93,9 @@ export interface ISpawnRequest {
   memLimit: number;
   /**
    * `lms_cpugrnt` and `lms_memgrnt`: requested guarantees (cores, bytes), or
-   * null. Not enforced by the predecessor; a Kubernetes backend may use them.
+   * null. Not enforced by the predecessor; the container backend maps them
+   * to a CPU weight and a memory reservation (`guaranteeConfig`), a
+   * Kubernetes backend would make them resource requests.
    */
   cpuGuarantee: number | null;
   memGuarantee: number | null;
@@ -332,7 +334,8 @@ export function parseSpawnRequest(
     },
     m => fail('lms_actlimit', m)
   );
-  const guarantee = (key: string): number | null => {
+  // A guarantee above what a limit may be is as absurd as that limit.
+  const guarantee = (key: string, max: number): number | null => {
     const text = get(key);
     if (text === undefined) {
       return null;
@@ -342,10 +345,14 @@ export function parseSpawnRequest(
       fail(key, 'must be a number.');
       return null;
     }
+    if (n > max) {
+      fail(key, `must be at most ${max}.`);
+      return null;
+    }
     return n;
   };
-  const cpuGuarantee = guarantee('lms_cpugrnt');
-  const memGuarantee = guarantee('lms_memgrnt');
+  const cpuGuarantee = guarantee('lms_cpugrnt', policy.limits.maxCpu);
+  const memGuarantee = guarantee('lms_memgrnt', policy.limits.maxMemory);
 
   // Default URL.
   let defaultUrl: '/lab' | '/tree' = '/lab';

@@ -19,7 +19,12 @@ import type { ILogger } from '../log.js';
 import { resolveIdentity } from '../lti/identity.js';
 import { LaunchValidator } from '../lti/launch.js';
 import { parseSpawnRequest, spawnSpecHash } from '../lti/params.js';
-import { isTeacherFor, resolveAccount } from '../spawn/environment.js';
+import {
+  firstOrderedUid,
+  isTeacherFor,
+  preferredUid,
+  resolveAccount
+} from '../spawn/environment.js';
 import type { ServerManager } from '../spawner/manager.js';
 import { sessionCookieHeader, signSessionId } from '../session.js';
 import type { IHubStore } from '../store/types.js';
@@ -87,6 +92,15 @@ export function createLtiLaunchHandler(
       { ...identity, consumerKey: launch.consumerKey, isTeacher },
       at
     );
+    // The UID is the store's answer, not the launch's wish: two LMS users
+    // never share one (see preferredUid).
+    const uidBase = config.spawner.container.uidBase;
+    const uid = store.grantUid(
+      identity.lmsKey,
+      preferredUid(launch.params, uidBase),
+      firstOrderedUid(uidBase),
+      at
+    );
     const specHash = spawnSpecHash(spec);
     const record = store.recordLaunch({
       userName: user.name,
@@ -122,7 +136,7 @@ export function createLtiLaunchHandler(
           lmsUsername: identity.lmsUsername,
           isTeacher: user.isTeacher
         },
-        account: resolveAccount(launch.params, user.name),
+        account: resolveAccount(launch.params, user.name, { uid }),
         request: spec,
         specHash,
         launchId: record.id

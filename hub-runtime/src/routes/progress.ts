@@ -72,7 +72,11 @@ export function createProgressHandler(
           phase: pending ? (p?.phase ?? 'starting') : (p?.phase ?? 'none'),
           percent: p?.percent ?? 0,
           message: p?.message ?? '',
-          pending
+          pending,
+          // The place in line while queued (1: next).
+          ...(pending && p?.phase === 'queued' && p.position
+            ? { position: p.position }
+            : {})
         };
         res.setHeader('Content-Type', 'application/json');
         res.setHeader('Cache-Control', 'no-store');

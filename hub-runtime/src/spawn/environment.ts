@@ -49,9 +49,94 @@ export interface IAccount {
 }
 
 /**
+ * The default of `spawner.container.uidBase`: the predecessor's UID of a
+ * user without a host account was 30000 + the LMS `user_id`.
+ */
+export const DEFAULT_UID_BASE = 30000;
+
+/**
+ * LMS user ids below this (up to nine digits, no leading zero) map to
+ * `uidBase + user_id`; UIDs from `uidBase + UID_SPAN` up are handed out in
+ * order to everyone else (see `IHubStore.grantUid`), so the two ranges
+ * never meet.
+ */
+export const UID_SPAN = 1_000_000_000;
+
+/**
+ * The highest UID given out: 2^31 - 1 and above overflow signed 32-bit
+ * fields in some tools (and 2^32 - 1 is the kernel's "no uid").
+ */
+export const MAX_UID = 2 ** 31 - 2;
+
+/**
+ * The largest `uidBase`, so `uidBase + UID_SPAN` leaves room below
+ * {@link MAX_UID} for the UIDs handed out in order.
+ */
+export const MAX_UID_BASE = 1_000_000_000;
+
+/**
+ * Whether a UID may be given to a user: not root, not a system account
+ * (below `minId`), not `nobody` (65534) or the 16-bit "no uid" (65535), and
+ * at most {@link MAX_UID}.
+ */
+export function isUsableUid(uid: number, minId = 1000): boolean {
+  return (
+    Number.isSafeInteger(uid) &&
+    uid >= Math.max(1, minId) &&
+    uid <= MAX_UID &&
+    uid !== 65534 &&
+    uid !== 65535
+  );
+}
+
+/**
+ * The UID the predecessor would give, when the launch allows one:
+ * `ext_user_userid` (a patched Moodle), else `uidBase + user_id` for a
+ * `user_id` of up to nine digits. Null for anything else (`abc`, an
+ * eleven-digit id, `007`): such users get a UID handed out in order.
+ *
+ * #### Notes
+ * This is a wish, not the answer: two LMS users may wish for the same UID
+ * (two consumers both have a user 5), so the store decides
+ * (`IHubStore.grantUid`) and keeps the answer.
+ */
+export function preferredUid(
+  params: Readonly<Record<string, string>>,
+  uidBase = DEFAULT_UID_BASE,
+  minId = 1000
+): number | null {
+  const ext = (params['ext_user_userid'] ?? '').trim();
+  if (/^[1-9]\d{0,9}$/.test(ext) && isUsableUid(Number(ext), minId)) {
+    return Number(ext);
+  }
+  const lmsId = (params['user_id'] ?? '').trim();
+  if (/^(0|[1-9]\d{0,8})$/.test(lmsId)) {
+    const uid = uidBase + Number(lmsId);
+    return isUsableUid(uid, minId) ? uid : null;
+  }
+  return null;
+}
+
+/**
+ * The first UID handed out in order for a `uidBase`.
+ */
+export function firstOrderedUid(uidBase = DEFAULT_UID_BASE): number {
+  return uidBase + UID_SPAN;
+}
+
+/**
  * Options of {@link resolveAccount}.
  */
 export interface IAccountOptions {
+  /**
+   * The user's UID as the store granted it (`IHubStore.grantUid`);
+   * default {@link preferredUid}.
+   */
+  uid?: number;
+  /**
+   * See {@link preferredUid}. Default {@link DEFAULT_UID_BASE}.
+   */
+  uidBase?: number;
   /**
    * Default `/home`.
    */
@@ -73,8 +158,11 @@ export interface IAccountOptions {
 
 /**
  * Work out the account as the predecessor does, without host accounts: UID
- * `ext_user_userid`, else 30000 + `user_id`; GID `ext_user_groupid`, else the
+ * as granted (else {@link preferredUid}); GID `ext_user_groupid`, else the
  * default group's; group `ext_user_groupname`, else the default group.
+ *
+ * @throws when no UID is granted and the launch allows none: a shared
+ *   fallback UID would let users read each other's files.
  */
 export function resolveAccount(
   params: Readonly<Record<string, string>>,
@@ -89,12 +177,10 @@ export function resolveAccount(
     const n = Number(text.trim());
     return n >= minId && n < 2 ** 31 ? n : null;
   };
-  const uid =
-    id(params['ext_user_userid']) ??
-    (/^\d{1,9}$/.test(params['user_id'] ?? '')
-      ? 30000 + Number(params['user_id'])
-      : null) ??
-    30000;
+  const uid = options.uid ?? preferredUid(params, options.uidBase, minId);
+  if (uid === null || !isUsableUid(uid, minId)) {
+    throw new Error(`no usable uid for ${userName} (${uid})`);
+  }
   const gid = id(params['ext_user_groupid']) ?? options.defaultGid ?? 30000;
   const sentGroup = (params['ext_user_groupname'] ?? '').trim().toLowerCase();
   const group = /^[a-z_][a-z0-9_-]{0,31}$/.test(sentGroup)

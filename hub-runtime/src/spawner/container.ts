@@ -33,7 +33,7 @@ import {
   jnoticeSettings
 } from './local.js';
 import { SpawnError } from './manager.js';
-import { StartSlots } from './slots.js';
+import { StartSlots, acquireStartSlot } from './slots.js';
 import type {
   INoticeOptions,
   IServerUsage,
@@ -85,6 +85,12 @@ export interface IContainerSpawnerOptions {
    * is removed and the start fails. Default 120 s.
    */
   startTimeoutMs?: number;
+  /**
+   * The longest a start waits in the queue for a slot; past it the start
+   * fails with the same kind of error page as a start timeout. Default: no
+   * limit.
+   */
+  queueTimeoutMs?: number;
   /**
    * `missing`: pull an image that is not there; `never`: refuse it.
    */
@@ -167,14 +173,11 @@ export class ContainerSpawner implements ISpawner {
   async start(target: ISpawnTarget): Promise<IStartedServer> {
     const report = (p: ISpawnProgress): void => target.onProgress?.(p);
     const image = this._checkImage(target.request.image);
-    if (this._slots.active >= this._slots.limit) {
-      report({
-        phase: 'queued',
-        percent: 5,
-        message: 'Waiting for a free place to start your server'
-      });
-    }
-    const release = await this._slots.acquire();
+    const release = await acquireStartSlot(this._slots, report, {
+      timeoutMs: this._o.queueTimeoutMs,
+      percent: 5,
+      user: target.user.name
+    });
     try {
       return await this._start(target, image, report);
     } finally {
@@ -351,6 +354,7 @@ export class ContainerSpawner implements ISpawner {
       .replace(/[^a-zA-Z0-9_.-]/g, '_')
       .slice(0, 200);
     const nanoCpus = Math.round(request.cpuLimit * 1e9);
+    const guarantees = guaranteeConfig(request);
     let container: Docker.Container;
     try {
       container = await this._docker.createContainer({
@@ -404,6 +408,7 @@ export class ContainerSpawner implements ISpawner {
           ...(request.memLimit > 0
             ? { Memory: request.memLimit, MemorySwap: request.memLimit }
             : {}),
+          ...guarantees,
           ...((o.pidsLimit ?? 1024) > 0
             ? { PidsLimit: o.pidsLimit ?? 1024 }
             : {}),
@@ -609,6 +614,56 @@ export class ContainerSpawner implements ISpawner {
   private _o: IContainerSpawnerOptions;
   private _docker: Docker;
   private _slots: StartSlots;
+}
+
+/**
+ * Docker's CPU weight of a container that asks for nothing: one core's
+ * worth in {@link guaranteeConfig}.
+ */
+export const DEFAULT_CPU_SHARES = 1024;
+
+/**
+ * `lms_cpugrnt` and `lms_memgrnt` as engine settings.
+ *
+ * #### Notes
+ * - Memory: `MemoryReservation`, a soft limit the kernel reclaims down to
+ *   only under memory pressure (cgroup v2 `memory.low`). It is capped at
+ *   the hard limit, which the engine requires.
+ * - CPU: the engine has no CPU guarantee, only a relative weight.
+ *   `CpuShares` = {@link DEFAULT_CPU_SHARES} × cores (capped at the CPU
+ *   limit), so under contention a container that asked for 2 cores gets
+ *   twice the CPU time of one that asked for nothing (the default weight),
+ *   and one that asked for 0.5 half. With no contention a container may use
+ *   up to its limit whatever its weight. Podman turns the shares into
+ *   cgroup v2 `cpu.weight`.
+ * - Neither is set when not asked for (or 0), so the engine's defaults hold.
+ */
+export function guaranteeConfig(request: {
+  cpuLimit: number;
+  memLimit: number;
+  cpuGuarantee: number | null;
+  memGuarantee: number | null;
+}): { CpuShares?: number; MemoryReservation?: number } {
+  const out: { CpuShares?: number; MemoryReservation?: number } = {};
+  const cores =
+    request.cpuLimit > 0
+      ? Math.min(request.cpuGuarantee ?? 0, request.cpuLimit)
+      : (request.cpuGuarantee ?? 0);
+  if (cores > 0) {
+    // 2 and 262144 are the kernel's bounds of cgroup v1 cpu.shares.
+    out.CpuShares = Math.min(
+      262_144,
+      Math.max(2, Math.round(DEFAULT_CPU_SHARES * cores))
+    );
+  }
+  const memory =
+    request.memLimit > 0
+      ? Math.min(request.memGuarantee ?? 0, request.memLimit)
+      : (request.memGuarantee ?? 0);
+  if (memory > 0) {
+    out.MemoryReservation = Math.floor(memory);
+  }
+  return out;
 }
 
 /**

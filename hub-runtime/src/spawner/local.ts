@@ -42,7 +42,7 @@ import {
 } from '../spawn/environment.js';
 import type { IServerRecord } from '../store/types.js';
 
-import { StartSlots } from './slots.js';
+import { StartSlots, acquireStartSlot } from './slots.js';
 import type {
   INoticeOptions,
   ISpawner,
@@ -79,6 +79,11 @@ export interface ILocalSpawnerOptions {
    * queue. Default: the number of CPUs, at least 2.
    */
   spawnConcurrency?: number;
+  /**
+   * The longest a start waits in that queue; past it the start fails with
+   * a public reason. Default: no limit.
+   */
+  queueTimeoutMs?: number;
   /**
    * Picks a loopback port for a server; default {@link freePort}.
    */
@@ -171,14 +176,11 @@ export class LocalSpawner implements ISpawner {
     );
     this._linkVolumes(works, mounts, name);
 
-    if (this._slots.active >= this._slots.limit) {
-      target.onProgress?.({
-        phase: 'queued',
-        percent: 2,
-        message: 'Waiting for other servers to start'
-      });
-    }
-    const release = await this._slots.acquire();
+    const release = await acquireStartSlot(
+      this._slots,
+      p => target.onProgress?.(p),
+      { timeoutMs: o.queueTimeoutMs, percent: 2, user: name }
+    );
     try {
       target.onProgress?.({
         phase: 'starting',

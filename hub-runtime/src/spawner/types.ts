@@ -71,6 +71,10 @@ export interface ISpawnProgress {
    * For the user; holds no secret.
    */
   message: string;
+  /**
+   * While `queued`: the place in line (1: next).
+   */
+  position?: number;
 }
 
 /**

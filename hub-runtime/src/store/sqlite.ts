@@ -15,6 +15,8 @@ import { join } from 'node:path';
 
 import Database from 'better-sqlite3';
 
+import { MAX_UID } from '../spawn/environment.js';
+
 import type {
   IHubStore,
   ILaunchRecord,
@@ -78,6 +80,16 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (consumer_key, timestamp, nonce)
   ) WITHOUT ROWID;
   CREATE INDEX nonces_expiry ON nonces(expires_at);
+  `,
+  // UIDs are bound to the LMS identity, not to the hub user, and are never
+  // freed: files a deleted user left in shared volumes never pass to a
+  // newcomer, and a returning user finds their files theirs.
+  `
+  CREATE TABLE uids (
+    uid INTEGER PRIMARY KEY,
+    lms_key TEXT NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL
+  );
   `
 ];
 
@@ -179,6 +191,41 @@ export class SqliteStore implements IHubStore {
           now
         );
         return this.getUser(name)!;
+      })
+      .immediate();
+  }
+
+  grantUid(
+    lmsKey: string,
+    preferred: number | null,
+    orderedFrom: number,
+    now: number
+  ): number {
+    return this._db
+      .transaction((): number => {
+        const granted = this._stmt(
+          'SELECT uid FROM uids WHERE lms_key = ?'
+        ).get(lmsKey) as { uid: number } | undefined;
+        if (granted) {
+          return granted.uid;
+        }
+        let uid = preferred;
+        if (
+          uid === null ||
+          this._stmt('SELECT 1 FROM uids WHERE uid = ?').get(uid)
+        ) {
+          const top = this._stmt(
+            'SELECT MAX(uid) AS top FROM uids WHERE uid >= ?'
+          ).get(orderedFrom) as { top: number | null };
+          uid = top.top === null ? orderedFrom : top.top + 1;
+          if (uid > MAX_UID) {
+            throw new Error(`no free uid for ${lmsKey}`);
+          }
+        }
+        this._stmt(
+          'INSERT INTO uids (uid, lms_key, created_at) VALUES (?, ?, ?)'
+        ).run(uid, lmsKey, now);
+        return uid;
       })
       .immediate();
   }

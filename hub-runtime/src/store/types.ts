@@ -107,6 +107,18 @@ export interface IHubStore extends INonceStore {
    * holds, so two LMS users never share a name.
    */
   bindUser(binding: IUserBinding, now: number): IUserRecord;
+  /**
+   * The UID of an LMS identity, granted once and kept for good (also
+   * after the user is deleted, so no one else ever gets it): `preferred`
+   * when no other identity holds it, else the next free UID from
+   * `orderedFrom` up. Two identities never share a UID.
+   */
+  grantUid(
+    lmsKey: string,
+    preferred: number | null,
+    orderedFrom: number,
+    now: number
+  ): number;
   getUser(name: string): IUserRecord | null;
   getUserByLmsKey(lmsKey: string): IUserRecord | null;
   listUsers(): IUserRecord[];
