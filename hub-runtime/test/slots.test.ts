@@ -126,25 +126,26 @@ describe('LocalSpawner under load', () => {
   const dir = tempDir();
   const lines: string[] = [];
   const logger = createLogger('debug', l => lines.push(l));
-  const started: IStartedServer[] = [];
-  let spawner: LocalSpawner;
+  // Each server with the spawner that started it: a spawner stops only the
+  // processes it owns.
+  const started: Array<{ local: LocalSpawner; server: IStartedServer }> = [];
   const make = (
     options: Partial<ConstructorParameters<typeof LocalSpawner>[0]> = {}
   ): LocalSpawner =>
-    (spawner = new LocalSpawner({
+    new LocalSpawner({
       jupyter: FAKE_JUPYTER,
       homeRoot: join(dir.path, 'home'),
       dataDir: join(dir.path, 'data'),
       stopTimeoutMs: 3000,
       logger,
       ...options
-    }));
+    });
 
   after(async () => {
     await Promise.all(
-      started.map(s =>
-        spawner.stop({
-          ...s,
+      started.map(({ local, server }) =>
+        local.stop({
+          ...server,
           userName: '',
           backend: 'local',
           state: 'running',
@@ -171,7 +172,7 @@ describe('LocalSpawner under load', () => {
         });
       })
     );
-    started.push(...results);
+    started.push(...results.map(server => ({ local, server })));
     for (const [i, r] of results.entries()) {
       assert.ok(
         await checkStatus({ ...r, userName: names[i]! }),
@@ -207,7 +208,7 @@ describe('LocalSpawner under load', () => {
     });
     try {
       const r = await local.start(target('p1'));
-      started.push(r);
+      started.push({ local, server: r });
       assert.deepEqual(picked.length, 2);
       assert.equal(r.data.port, picked[1]);
       assert.notEqual(r.data.port, taken);
