@@ -25,7 +25,7 @@ import {
   WidgetTracker
 } from '@jupyterlab/apputils';
 import { IEditorServices } from '@jupyterlab/codeeditor';
-import { PageConfig, PathExt, URLExt } from '@jupyterlab/coreutils';
+import { PageConfig, URLExt } from '@jupyterlab/coreutils';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { ILauncher } from '@jupyterlab/launcher';
 import { IMainMenu } from '@jupyterlab/mainmenu';
@@ -60,7 +60,7 @@ import {
   JPBLOCKLY_EXTENSION,
   runnableCode,
   SCRIPT_EXTENSIONS,
-  uniquePath
+  pathBeside
 } from '@ltilab/broccoli';
 
 /**
@@ -772,11 +772,10 @@ namespace Private {
         language: spec.language
       };
     }
-    const path = widget.context.path;
-    const target = await uniquePath(
+    const target = await pathBeside(
       contents,
-      PathExt.dirname(path),
-      PathExt.basename(path, PathExt.extname(path)),
+      widget.context.path,
+      '',
       '.ipynb'
     );
     await contents.save(target, {
@@ -820,13 +819,7 @@ namespace Private {
       return null;
     }
     const ext = SCRIPT_EXTENSIONS[widget.content.language] ?? '.txt';
-    const path = widget.context.path;
-    const target = await uniquePath(
-      contents,
-      PathExt.dirname(path),
-      PathExt.basename(path, PathExt.extname(path)),
-      ext
-    );
+    const target = await pathBeside(contents, widget.context.path, '', ext);
     await contents.save(target, {
       type: 'file',
       format: 'text',

@@ -7,19 +7,23 @@ import { PathExt } from '@jupyterlab/coreutils';
 import type { Contents } from '@jupyterlab/services';
 
 /**
- * A path in `directory` that does not exist yet: `<stem><ext>`, or
- * `<stem>-1<ext>`, `<stem>-2<ext>`… when it does.
+ * A path beside `documentPath` that does not exist yet: the document's name
+ * without its extension, then `suffix` and `ext` (`lesson-exercise.jpblockly`),
+ * with `-1`, `-2`… before `ext` when that name is taken.
  *
  * #### Notes
  * Exports and exercises are written beside the document they come from, and
  * must never overwrite a file a student or teacher already has there.
  */
-export async function uniquePath(
+export async function pathBeside(
   contents: Contents.IManager,
-  directory: string,
-  stem: string,
+  documentPath: string,
+  suffix: string,
   ext: string
 ): Promise<string> {
+  const directory = PathExt.dirname(documentPath);
+  const stem =
+    PathExt.basename(documentPath, PathExt.extname(documentPath)) + suffix;
   for (let i = 0; i < 1000; i++) {
     const name = i === 0 ? `${stem}${ext}` : `${stem}-${i}${ext}`;
     const path = PathExt.join(directory, name);

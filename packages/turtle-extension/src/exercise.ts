@@ -4,7 +4,6 @@
  */
 
 import { Dialog, Notification, showDialog } from '@jupyterlab/apputils';
-import { PathExt } from '@jupyterlab/coreutils';
 import type { DocumentRegistry } from '@jupyterlab/docregistry';
 import type { IOutputAreaModel } from '@jupyterlab/outputarea';
 import type { Contents } from '@jupyterlab/services';
@@ -21,7 +20,7 @@ import {
   parseJpblockly,
   saveWorkspace,
   serializeJpblockly,
-  uniquePath
+  pathBeside
 } from '@ltilab/broccoli';
 import {
   createTurtleExercise,
@@ -379,11 +378,10 @@ export async function saveAsExercise(
     return null;
   }
   const content = createTurtleExercise(solution, { ...result.value, goal });
-  const path = editor.context.path;
-  const target = await uniquePath(
+  const target = await pathBeside(
     contents,
-    PathExt.dirname(path),
-    `${PathExt.basename(path, PathExt.extname(path))}-exercise`,
+    editor.context.path,
+    '-exercise',
     JPBLOCKLY_EXTENSION
   );
   await contents.save(target, {
